@@ -1,0 +1,78 @@
+"""``pixgar demo``: the ENT médiacentre, the GAR simulator, the proxy and pix_core on localhost."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from pixgar.stack import Stack, build_stack, stack_environment
+
+logger = logging.getLogger(__name__)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_redis_stand_in() -> tuple[str, object]:
+    """An in-process Redis (fakeredis) on a free loopback port, for when no REDIS_URL is given."""
+    from fakeredis import TcpFakeServer
+
+    port = free_port()
+    server = TcpFakeServer(("127.0.0.1", port), server_type="redis")
+    threading.Thread(target=server.serve_forever, daemon=True, name="redis-stand-in").start()
+    return f"redis://127.0.0.1:{port}/0", server
+
+
+def serve_stack(stack: Stack, host: str = "localhost") -> list[BaseWSGIServer]:
+    """Serve every application of ``stack`` over TLS on the port of its base URL."""
+    servers = []
+    for origin, app in stack.apps.items():
+        port = urlsplit(origin).port or 443
+        server = make_server(host, port, app, threaded=True,
+                             ssl_context=(str(stack.tls_cert), str(stack.tls_key)))
+        threading.Thread(target=server.serve_forever, daemon=True, name=origin).start()
+        servers.append(server)
+    return servers
+
+
+def prepare(environ: Mapping[str, str] | None = None) -> tuple[Stack, object | None]:
+    """Build the demo stack from the environment, with a Redis stand-in when none is given."""
+    env = dict(os.environ if environ is None else environ)
+    stand_in = None
+    if not env.get("REDIS_URL"):
+        env["REDIS_URL"], stand_in = start_redis_stand_in()
+    return build_stack(stack_environment(env)), stand_in
+
+
+def run_demo() -> int:
+    """Start everything, print where to go, serve until interrupted."""
+    stack, stand_in = prepare()
+    servers = serve_stack(stack)
+    redis_note = "Redis intégré (fakeredis)" if stand_in else stack.env["REDIS_URL"]
+    print(
+        "\npix-gar demo is running (Ctrl+C to stop)\n"
+        f"  ENT médiacentre : {stack.ent_url}/\n"
+        f"  pix_core GAR login URL : {stack.pix_login_url}\n"
+        f"  proxy (OpenID Provider, SAML SP) : {stack.env['PROXY_BASE_URL']}\n"
+        f"  GAR simulator : {stack.env['GAR_SIM_BASE_URL']}/\n"
+        f"  Redis : {redis_note}\n"
+        f"  TLS certificate (self-signed, trust it or accept the warning): {stack.tls_cert}\n",
+        flush=True,
+    )
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for server in servers:
+            server.shutdown()
+    return 0

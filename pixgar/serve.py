@@ -1,0 +1,59 @@
+"""``pixgar serve proxy|pix``: the production servers, on gunicorn with several workers."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    def __init__(self, factory: Callable[[], Any], options: dict[str, Any]) -> None:
+        self._factory = factory
+        self._options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self._options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        return self._factory()
+
+
+def gunicorn_options(default_port: int) -> dict[str, Any]:
+    """Bind, workers and TLS from ``PORT``, ``WEB_CONCURRENCY``, ``TLS_CERT_FILE``/``TLS_KEY_FILE``."""
+    options: dict[str, Any] = {
+        "bind": f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', default_port)}",
+        "workers": int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count())),
+        "worker_class": "gthread",
+        "threads": int(os.environ.get("GUNICORN_THREADS", 4)),
+        "accesslog": None,  # URLs carry codes and handles: no access log by default
+        "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+    }
+    if os.environ.get("TLS_CERT_FILE") and os.environ.get("TLS_KEY_FILE"):
+        options["certfile"] = os.environ["TLS_CERT_FILE"]
+        options["keyfile"] = os.environ["TLS_KEY_FILE"]
+    return options
+
+
+def serve_proxy() -> int:
+    from proxy.app import create_app
+    from proxy.settings import ProxySettings
+
+    os.environ.setdefault("PIXGAR_GENERATE_DEV_KEYS", "0")  # production: keys are handed in
+    if not os.environ.get("REDIS_URL"):
+        raise SystemExit("pixgar serve proxy: REDIS_URL is required (state shared by workers)")
+    _Gunicorn(lambda: create_app(ProxySettings.from_env()), gunicorn_options(8443)).run()
+    return 0
+
+
+def serve_pix() -> int:
+    from pix_core.app import create_app
+    from pix_core.settings import PixSettings
+
+    _Gunicorn(lambda: create_app(PixSettings.from_env()), gunicorn_options(8444)).run()
+    return 0

@@ -1,0 +1,133 @@
+"""``create_app(settings)``: the proxy as a WSGI application.
+
+SATOSA routes requests to the two plugins; this module wraps it so that every refusal
+becomes a French error page with a reference, and nothing personal reaches the logs.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from io import BytesIO
+
+import redis
+from satosa.context import Context
+from satosa.exception import (
+    SATOSAAuthenticationError,
+    SATOSAMissingStateError,
+    SATOSANoBoundEndpointError,
+)
+from satosa.proxy_server import (
+    WsgiApplication,
+    collect_http_headers,
+    collect_server_headers,
+    parse_query_string,
+    unpack_request,
+)
+from satosa.satosa_config import SATOSAConfig
+from werkzeug.wrappers import Response
+
+from proxy.config import satosa_config
+from proxy.errors import (
+    InternalError,
+    NotFound,
+    ProxyError,
+    SamlResponseRejected,
+    ServiceUnavailable,
+    SessionExpired,
+    render_error,
+)
+from proxy.keys import load_keys
+from proxy.logging_setup import configure_logging
+from proxy.settings import ProxySettings
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 512 * 1024
+
+SECURITY_HEADERS = [
+    ("Content-Security-Policy", "default-src 'none'; style-src 'self'; frame-ancestors 'none'; "
+                                "form-action *; base-uri 'none'"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+    ("Strict-Transport-Security", "max-age=31536000"),
+    ("Cache-Control", "no-store"),
+]
+
+
+class ProxyApplication(WsgiApplication):
+    """SATOSA's WSGI application with French error pages and privacy-safe logging."""
+
+    def __call__(self, environ, start_response, debug=False):
+        try:
+            context = self._context(environ)
+            response = self.run(context)
+            headers = [h for h in response.headers if h[0] != "Content-Type"]
+            answer = Response(response.message, status=response.status,
+                              headers=headers + SECURITY_HEADERS,
+                              content_type=_content_type(response.headers))
+        except Exception as error:  # every failure becomes a page; none leaks a traceback
+            page = render_error(_as_proxy_error(error))
+            answer = Response(page.body, status=page.status,
+                              content_type="text/html; charset=utf-8",
+                              headers=SECURITY_HEADERS)
+        return answer(environ, start_response)
+
+    def _context(self, environ) -> Context:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        if length > MAX_BODY_BYTES:
+            raise SamlResponseRejected("request_body_too_large")
+        path = environ.get("PATH_INFO", "").lstrip("/")
+        if ".." in path or not path:
+            raise NotFound("empty_or_dotted_path")
+        environ["wsgi.input"] = BytesIO(environ["wsgi.input"].read(length))
+        context = Context()
+        context.path = path
+        context.request = unpack_request(environ, length)
+        context.request_uri = environ.get("REQUEST_URI")
+        context.request_method = environ.get("REQUEST_METHOD")
+        context.qs_params = parse_query_string(environ.get("QUERY_STRING"))
+        context.server = collect_server_headers(environ)
+        context.http_headers = collect_http_headers(environ)
+        context.cookie = context.http_headers.get("HTTP_COOKIE", "")
+        context.request_authorization = context.http_headers.get("HTTP_AUTHORIZATION", "")
+        return context
+
+    def run(self, context):
+        """Route, run the endpoint, save the state cookie; errors propagate to ``__call__``."""
+        self._load_state(context)
+        endpoint = self.module_router.endpoint_routing(context)
+        response = endpoint(context)
+        self._save_state(response, context)
+        return response
+
+
+def _content_type(headers) -> str:
+    for name, value in headers:
+        if name.lower() == "content-type":
+            return value
+    return "text/html; charset=utf-8"
+
+
+def _as_proxy_error(error: Exception) -> ProxyError:
+    if isinstance(error, ProxyError):
+        return error
+    if isinstance(error, redis.exceptions.RedisError):
+        return ServiceUnavailable("redis_unavailable")
+    if isinstance(error, SATOSANoBoundEndpointError):
+        return NotFound("no_endpoint")
+    if isinstance(error, SATOSAMissingStateError):
+        return SessionExpired("missing_state")
+    if isinstance(error, SATOSAAuthenticationError):
+        return SamlResponseRejected("authentication_error")
+    # Unexpected: log where it happened, never the message (it may quote user data).
+    logger.error("unexpected %s\n%s", type(error).__name__,
+                 "".join(traceback.format_tb(error.__traceback__)))
+    return InternalError(type(error).__name__)
+
+
+def create_app(settings: ProxySettings):
+    """Build the proxy WSGI application from ``settings`` (keys generated in dev if allowed)."""
+    configure_logging(settings.log_level)
+    config = SATOSAConfig(satosa_config(settings, load_keys(settings)))
+    return ProxyApplication(config)

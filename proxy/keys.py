@@ -1,0 +1,75 @@
+"""Key material of the proxy: from the environment or secret files, else generated for development.
+
+With ``PIXGAR_GENERATE_DEV_KEYS=0`` (production) a missing key stops the proxy with a
+message naming the variable to set; nothing is ever generated silently there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pixgar.devkeys import ensure_random_secret, ensure_rsa_key, ensure_self_signed_cert
+from pixgar.secret import Secret
+from proxy.settings import ProxySettings
+
+
+class MissingKeyError(RuntimeError):
+    """A key or secret is neither configured nor allowed to be generated."""
+
+
+@dataclass(frozen=True)
+class ProxyKeys:
+    """Paths and secrets the SATOSA plugins are configured with."""
+
+    saml_key: Path
+    saml_cert: Path
+    saml_encryption_key: Path
+    saml_encryption_cert: Path
+    oidc_signing_key: Path
+    state_key: Secret
+    pseudonym_secret: Secret
+    sub_salt: Secret
+
+
+def _pair(settings: ProxySettings, key: Path | None, cert: Path | None, stem: str,
+          variable: str) -> tuple[Path, Path]:
+    if key and cert:
+        return key, cert
+    if not settings.generate_dev_keys:
+        raise MissingKeyError(f"{variable}_KEY_FILE and {variable}_CERT_FILE must be set")
+    keydir = settings.data_dir / "keys"
+    return ensure_self_signed_cert(keydir / f"{stem}.key", keydir / f"{stem}.crt", "pix-gar proxy")
+
+
+def _secret(settings: ProxySettings, value: Secret | None, stem: str, variable: str) -> Secret:
+    if value is not None:
+        return value
+    if not settings.generate_dev_keys:
+        raise MissingKeyError(f"{variable} (or {variable}_FILE) must be set")
+    return Secret(ensure_random_secret(settings.data_dir / "keys" / f"{stem}.secret"))
+
+
+def load_keys(settings: ProxySettings) -> ProxyKeys:
+    """Resolve every key the proxy needs, generating development keys when allowed."""
+    saml_key, saml_cert = _pair(settings, settings.saml_key_file, settings.saml_cert_file,
+                                "saml-signing", "SAML_SIGNING")
+    enc_key, enc_cert = _pair(settings, settings.saml_encryption_key_file,
+                              settings.saml_encryption_cert_file, "saml-encryption",
+                              "SAML_ENCRYPTION")
+    oidc_key = settings.oidc_signing_key_file
+    if oidc_key is None:
+        if not settings.generate_dev_keys:
+            raise MissingKeyError("OIDC_SIGNING_KEY_FILE must be set")
+        oidc_key = ensure_rsa_key(settings.data_dir / "keys" / "oidc-signing.key")
+    return ProxyKeys(
+        saml_key=saml_key,
+        saml_cert=saml_cert,
+        saml_encryption_key=enc_key,
+        saml_encryption_cert=enc_cert,
+        oidc_signing_key=oidc_key,
+        state_key=_secret(settings, settings.state_key, "state", "PROXY_STATE_KEY"),
+        pseudonym_secret=_secret(settings, settings.pseudonym_secret, "pseudonym",
+                                 "PROXY_PSEUDONYM_SECRET"),
+        sub_salt=_secret(settings, settings.sub_salt, "sub-salt", "PROXY_SUB_SALT"),
+    )

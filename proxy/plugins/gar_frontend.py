@@ -1,0 +1,211 @@
+"""The proxy's SAML 2.0 service provider facing the GAR.
+
+Naming: this project names plugin files after the party they face. This file faces the
+GAR, so it holds what SATOSA calls a *backend* module (it talks to the identity provider),
+:class:`GarServiceProvider`. Its counterpart ``pix_backend.py`` holds the OpenID Provider
+facing Pix, a SATOSA *frontend* module.
+
+What it adds to SATOSA's stock ``SAMLBackend``:
+- AuthnRequests signed, sent over HTTP-Redirect with the RelayState the GAR requires
+  (the resource URL);
+- outstanding request IDs and seen assertion IDs in Redis (single use, every worker);
+- strict checks pysaml2 leaves out (Destination, Recipient, InResponseTo, size);
+- unsolicited responses completed through OpenID Connect third-party initiated login;
+- the GAR attribute profile (multi-valued, ``##`` fields parsed), no NameID used as key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+from urllib.parse import urlencode
+
+from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
+from saml2.time_util import str_to_time
+from satosa.backends.saml2 import SAMLBackend
+from satosa.internal import AuthenticationInformation, InternalData
+from satosa.response import SeeOther
+from satosa.saml_util import make_saml_response
+
+from proxy.clients import RelyingParty
+from proxy.errors import SamlResponseRejected, SessionExpired
+from proxy.gar_profile import structure_attributes
+from proxy.stores.connection import hashed, redis_client
+from proxy.stores.pending_requests import PendingRequests
+from proxy.stores.replay_cache import ReplayCache
+from proxy.stores.unsolicited_logins import UnsolicitedLogins
+
+logger = logging.getLogger(__name__)
+
+LOGIN_HINT = "pixgar.login_hint"
+"""Context decoration under which the OP hands the ``login_hint`` of an authorization request."""
+
+SIGNATURE_ALGORITHM = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
+DIGEST_ALGORITHM = "http://www.w3.org/2001/04/xmlenc#sha256"
+
+
+class GarServiceProvider(SAMLBackend):
+    """SATOSA backend module: the SAML service provider the GAR answers."""
+
+    def __init__(self, outgoing, internal_attributes, config, base_url, name):
+        super().__init__(outgoing, internal_attributes, config, base_url, name)
+        gar = config["gar"]
+        client = redis_client(gar["redis_url"])
+        self.pending = PendingRequests(client, gar["request_ttl"])
+        self.replay_cache = ReplayCache(client, gar["accepted_time_diff"])
+        self.unsolicited_logins = UnsolicitedLogins(client, gar["unsolicited_ttl"])
+        self.relay_state: str = gar["relay_state"]
+        self.allow_unsolicited: bool = gar["allow_unsolicited"]
+        self.oidc_issuer: str = gar["oidc_issuer"]
+        self.relying_parties = [RelyingParty.from_config(e) for e in gar["relying_parties"]]
+        self.max_response_bytes: int = gar["max_response_bytes"]
+        self.acs_url: str = self._use_first_acs(None)[0]
+
+    # -- SP-initiated login ------------------------------------------------------------
+
+    def start_auth(self, context, internal_req):
+        """Complete a pending unsolicited login if the OP was handed its handle, else ask the GAR."""
+        handle = context.get_decoration(LOGIN_HINT)
+        if handle:
+            identity = self._redeem_unsolicited(context, handle)
+            if identity is not None:
+                return self.auth_callback_func(context, identity)
+            logger.info("unsolicited login handle unknown, used or foreign; asking the GAR")
+        return super().start_auth(context, internal_req)
+
+    def authn_request(self, context, entity_id):
+        """Send a signed AuthnRequest over HTTP-Redirect, RelayState = the resource URL."""
+        request_id, binding, http_info = self.sp.prepare_for_negotiated_authenticate(
+            entityid=entity_id,
+            relay_state=self.relay_state,
+            binding=BINDING_HTTP_REDIRECT,
+            response_binding=BINDING_HTTP_POST,
+            assertion_consumer_service_url=self.acs_url,
+            sign=True,
+            sigalg=SIGNATURE_ALGORITHM,
+            digest_alg=DIGEST_ALGORITHM,
+        )
+        self.pending.remember(request_id)
+        context.state[self.name] = {"request_id": request_id}
+        logger.info("authn request sent to the GAR")
+        return make_saml_response(binding, http_info)
+
+    # -- the assertion consumer service --------------------------------------------------
+
+    def authn_response(self, context, binding):
+        """Verify the GAR's response, then finish the login it belongs to."""
+        saml_response = (context.request or {}).get("SAMLResponse")
+        if not saml_response:
+            raise SamlResponseRejected("missing_saml_response")
+        if len(saml_response) > self.max_response_bytes:
+            raise SamlResponseRejected("oversized_response")
+        request_id = self._consume_pending_request(context)
+        outstanding = {request_id: self.acs_url} if request_id else {}
+        response = self._parse(saml_response, binding, outstanding)
+        self._check_binding(response, outstanding)
+        self._remember_assertions(response)
+        identity = self._translate_response(response, context.state)
+        context.state.pop(self.name, None)
+        if response.in_response_to:
+            logger.info("GAR response accepted")
+            return self.auth_callback_func(context, identity)
+        return self._hand_over_unsolicited(context, identity)
+
+    def _consume_pending_request(self, context) -> str | None:
+        request_id = context.state.get(self.name, {}).get("request_id")
+        if request_id and self.pending.consume(request_id):
+            return request_id
+        return None
+
+    def _parse(self, saml_response: str, binding: str, outstanding: dict[str, str]):
+        try:
+            return self.sp.parse_authn_request_response(saml_response, binding,
+                                                       outstanding=outstanding)
+        except Exception as error:  # pysaml2 raises dozens of types; all mean "refuse"
+            raise SamlResponseRejected(_code_of(error)) from None
+
+    def _check_binding(self, response, outstanding: dict[str, str]) -> None:
+        """Checks that pysaml2 skips or only logs (see docs/adr on the SAML checks)."""
+        if response is None:
+            raise SamlResponseRejected("empty_response")
+        message = response.response
+        if message.destination and message.destination != self.acs_url:
+            raise SamlResponseRejected("wrong_destination")
+        in_response_to = response.in_response_to
+        if in_response_to and in_response_to not in outstanding:
+            raise SessionExpired("unknown_or_used_in_response_to")
+        if not in_response_to and not self.allow_unsolicited:
+            raise SamlResponseRejected("unsolicited_disabled")
+        for assertion in response.assertions or [response.assertion]:
+            for confirmation in assertion.subject.subject_confirmation:
+                data = confirmation.subject_confirmation_data
+                if data is None or data.recipient != self.acs_url:
+                    raise SamlResponseRejected("wrong_recipient")
+                if (data.in_response_to or None) != (in_response_to or None):
+                    raise SamlResponseRejected("subject_in_response_to_mismatch")
+
+    def _remember_assertions(self, response) -> None:
+        issuer = response.response.issuer.text.strip()
+        now = dt.datetime.now(dt.UTC)
+        for assertion in response.assertions or [response.assertion]:
+            if not self.replay_cache.first_time(issuer, assertion.id, _expiry(assertion, now),
+                                                now):
+                raise SamlResponseRejected("replayed_assertion")
+
+    def _translate_response(self, response, state):
+        """The GAR's attributes as internal data; the transient NameID is deliberately unused."""
+        issuer = response.response.issuer.text.strip()
+        class_ref, _authorities, instant = next(iter(response.authn_info()), (None, None, None))
+        attributes = self.converter.to_internal(self.attribute_profile, response.ava)
+        return InternalData(
+            auth_info=AuthenticationInformation(
+                auth_class_ref=class_ref, timestamp=instant, issuer=issuer
+            ),
+            attributes=structure_attributes(attributes),
+        )
+
+    # -- unsolicited responses: OpenID Connect third-party initiated login ---------------
+
+    def _hand_over_unsolicited(self, context, identity: InternalData):
+        relay_state = (context.request or {}).get("RelayState", "")
+        party = self._party_for_target(relay_state)
+        handle = self.unsolicited_logins.put(identity.to_dict())
+        context.state[self.name] = {"unsolicited": hashed(handle)}
+        query = urlencode({"iss": self.oidc_issuer, "target_link_uri": relay_state,
+                           "login_hint": handle})
+        logger.info("unsolicited GAR response accepted; handing over to the relying party")
+        return SeeOther(f"{party.initiate_login_uri}?{query}")
+
+    def _party_for_target(self, relay_state: str) -> RelyingParty:
+        for party in self.relying_parties:
+            if party.initiate_login_uri and party.accepts_target(relay_state):
+                return party
+        raise SamlResponseRejected("relay_state_not_allowed")
+
+    def _redeem_unsolicited(self, context, handle: str) -> InternalData | None:
+        bound = context.state.get(self.name, {}).get("unsolicited")
+        if bound != hashed(handle):
+            return None
+        identity = self.unsolicited_logins.take(handle)
+        context.state.pop(self.name, None)
+        return InternalData.from_dict(identity) if identity is not None else None
+
+
+def _expiry(assertion: Any, now: dt.datetime) -> dt.datetime:
+    """The latest NotOnOrAfter of the assertion (Conditions and SubjectConfirmationData)."""
+    stamps = []
+    if assertion.conditions is not None and assertion.conditions.not_on_or_after:
+        stamps.append(assertion.conditions.not_on_or_after)
+    for confirmation in assertion.subject.subject_confirmation:
+        data = confirmation.subject_confirmation_data
+        if data is not None and data.not_on_or_after:
+            stamps.append(data.not_on_or_after)
+    moments = [dt.datetime(*str_to_time(s)[:6], tzinfo=dt.UTC) for s in stamps]
+    return max(moments, default=now + dt.timedelta(hours=1))
+
+
+def _code_of(error: Exception) -> str:
+    """A log-safe code for a pysaml2 error: its class name, never its message."""
+    name = type(error).__name__
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")

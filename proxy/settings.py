@@ -1,0 +1,89 @@
+"""Typed settings of the proxy, read once from the environment.
+
+Every value has an embedded development default so that ``pixgar demo`` runs on a fresh
+machine; production sets them explicitly (see the README's configuration reference).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pixgar.devkeys import default_data_dir
+from pixgar.secret import Secret, read_secret
+from proxy.clients import RelyingParty, load_relying_parties
+
+REPO_CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class ProxySettings:
+    """Everything the proxy needs to start; build it with :meth:`from_env`."""
+
+    base_url: str = "https://localhost:8443"
+    pix_base_url: str = "https://localhost:8444"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    gar_idp_metadata: str = ""
+    oidc_clients_file: Path | None = None
+    relying_parties: Mapping[str, RelyingParty] = field(default_factory=dict)
+    data_dir: Path = field(default_factory=default_data_dir)
+    config_dir: Path = REPO_CONFIG_DIR
+    relay_state: str = ""
+    allow_unsolicited: bool = True
+    generate_dev_keys: bool = True
+    log_level: str = "INFO"
+    state_key: Secret | None = None
+    pseudonym_secret: Secret | None = None
+    sub_salt: Secret | None = None
+    saml_key_file: Path | None = None
+    saml_cert_file: Path | None = None
+    saml_encryption_key_file: Path | None = None
+    saml_encryption_cert_file: Path | None = None
+    oidc_signing_key_file: Path | None = None
+
+    @property
+    def resource_url(self) -> str:
+        """The RelayState sent with every AuthnRequest (the GAR's rule: the resource URL)."""
+        return self.relay_state or self.pix_base_url
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> ProxySettings:
+        """Read the settings from ``environ`` (default: the process environment)."""
+        env = os.environ if environ is None else environ
+
+        def path(name: str) -> Path | None:
+            value = env.get(name)
+            return Path(value) if value else None
+
+        defaults = cls()
+        clients_file = path("OIDC_CLIENTS_FILE")
+        return cls(
+            base_url=env.get("PROXY_BASE_URL", defaults.base_url).rstrip("/"),
+            pix_base_url=env.get("PIX_BASE_URL", defaults.pix_base_url).rstrip("/"),
+            redis_url=env.get("REDIS_URL", defaults.redis_url),
+            gar_idp_metadata=env.get("GAR_IDP_METADATA", ""),
+            oidc_clients_file=clients_file,
+            relying_parties=load_relying_parties(clients_file, env) if clients_file else {},
+            data_dir=path("PIXGAR_DATA_DIR") or defaults.data_dir,
+            config_dir=path("PIXGAR_CONFIG_DIR") or REPO_CONFIG_DIR,
+            relay_state=env.get("GAR_RELAY_STATE", ""),
+            allow_unsolicited=_flag(env.get("GAR_ALLOW_UNSOLICITED"), True),
+            generate_dev_keys=_flag(env.get("PIXGAR_GENERATE_DEV_KEYS"), True),
+            log_level=env.get("LOG_LEVEL", "INFO").upper(),
+            state_key=read_secret("PROXY_STATE_KEY", env),
+            pseudonym_secret=read_secret("PROXY_PSEUDONYM_SECRET", env),
+            sub_salt=read_secret("PROXY_SUB_SALT", env),
+            saml_key_file=path("SAML_SIGNING_KEY_FILE"),
+            saml_cert_file=path("SAML_SIGNING_CERT_FILE"),
+            saml_encryption_key_file=path("SAML_ENCRYPTION_KEY_FILE"),
+            saml_encryption_cert_file=path("SAML_ENCRYPTION_CERT_FILE"),
+            oidc_signing_key_file=path("OIDC_SIGNING_KEY_FILE"),
+        )

@@ -1,0 +1,128 @@
+"""Fixtures for whole logins: the four real WSGI apps, real Redis, real signatures.
+
+The "browser" is a ``requests.Session`` whose requests are routed in-process to the app
+of each origin (tests/support/wsgi_transport.py): cookies, redirects and forms behave
+as over the network. pix_core's back-channel calls to the proxy take the same route.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import redis
+import requests
+import sqlalchemy as sa
+
+from gar_sim.idp import SimulatedGar
+from gar_sim.settings import settings_from_env
+from pixgar.stack import Stack, build_stack, stack_environment
+from proxy.app import create_app as create_proxy_app
+from proxy.settings import ProxySettings
+from tests.support.browsing import forms_of
+from tests.support.wsgi_transport import WsgiAdapter, routed_session
+
+TEST_REDIS_URL = os.environ.get("PIXGAR_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    client = redis.Redis.from_url(TEST_REDIS_URL)
+    client.ping()
+    client.flushdb()
+    return TEST_REDIS_URL
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory, redis_url) -> Stack:
+    data_dir = tmp_path_factory.mktemp("stack")
+    env = stack_environment({"PIXGAR_DATA_DIR": str(data_dir), "REDIS_URL": redis_url})
+    back_channel, _ = routed_session({})
+    built = build_stack(env, pix_http_session=back_channel)
+    back_channel.mount(env["PROXY_BASE_URL"], WsgiAdapter(built.apps[env["PROXY_BASE_URL"]]))
+    return built
+
+
+@pytest.fixture
+def second_proxy(stack):
+    """Another proxy instance (another worker or node) sharing only Redis with the first."""
+    return create_proxy_app(ProxySettings.from_env(stack.env))
+
+
+@pytest.fixture
+def gar(stack) -> SimulatedGar:
+    """The simulator's programmatic side, to craft responses for negative tests."""
+    return SimulatedGar(settings_from_env(stack.env))
+
+
+@dataclass
+class Browser:
+    """A pupil's browser on the stack, counting the requests a login makes."""
+
+    stack: Stack
+    session: requests.Session
+    adapters: dict[str, WsgiAdapter]
+    visited: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.session.hooks["response"].append(lambda r, *a, **k: self.visited.append(r.url))
+
+    @property
+    def requests_made(self) -> int:
+        return sum(adapter.requests_seen for adapter in self.adapters.values())
+
+    def open_mediacentre(self, user_id: str) -> requests.Response:
+        """Log into the ENT as ``user_id`` and open its médiacentre."""
+        ent = self.stack.env["ENT_BASE_URL"]
+        return self.session.post(f"{ent}/connexion", data={"user": user_id,
+                                                           "next": "mediacentre"})
+
+    def click_pix(self, mediacentre: requests.Response, mode: str = "sp") -> requests.Response:
+        """Follow the Pix card's link (``mode='unsolicited'`` for the direct-access link)."""
+        links = re.findall(r'href="([^"]*?/gar/acces/pix[^"]*)"', mediacentre.text)
+        link = next(href for href in links if ("unsolicited" in href) == (mode == "unsolicited"))
+        return self.session.get(link.replace("&amp;", "&"))
+
+    def post_saml(self, page: requests.Response, **overrides: str) -> requests.Response:
+        """Submit the simulator's auto-POST form to the proxy's ACS, as the browser's script does."""
+        form = forms_of(page.text)[0]
+        return self.session.post(form["action"], data={**form["fields"], **overrides})
+
+    def route_proxy_to(self, app) -> None:
+        """From now on, the browser's requests to the proxy reach ``app`` (another worker)."""
+        origin = self.stack.env["PROXY_BASE_URL"]
+        self.adapters[origin].app = app
+
+
+@pytest.fixture
+def browser(stack) -> Browser:
+    session, adapters = routed_session(dict(stack.apps))
+    return Browser(stack, session, adapters)
+
+
+@pytest.fixture
+def pix_db(stack):
+    """A connection to pix_core's database, to check what a login created."""
+    engine = sa.create_engine(stack.env["DATABASE_URL"])
+    yield engine
+    engine.dispose()
+
+
+def count_users(engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(sa.text("SELECT count(*) FROM users")).scalar_one())
+
+
+def query_of(url: str) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+
+
+@pytest.fixture
+def all_logs(caplog):
+    """Every log line of the test, at every level, to check nothing personal was written."""
+    caplog.set_level(logging.DEBUG)
+    return caplog

@@ -1,0 +1,91 @@
+"""A pupil's whole login: ENT médiacentre → GAR → proxy → OIDC → pix_core profile."""
+
+from __future__ import annotations
+
+from gar_sim.users import get_user
+from pix_core.domain.framework import AREAS
+from tests.flows.conftest import count_users
+
+PUPIL = "lea-lefevre"
+
+
+def assert_profile_of(page, user_id: str) -> None:
+    user = get_user(user_id)
+    assert page.status_code == 200
+    assert page.url.endswith("/profil")
+    assert "Vous avez 16 compétences à tester" in page.text
+    assert user.pre in page.text and user.nom in page.text
+    assert "1024" in page.text
+    for area in AREAS:
+        assert area.name in page.text
+        for competence in area.competences:
+            assert competence.name.replace("'", "&#39;") in page.text
+
+
+def login(browser, user_id: str = PUPIL, mode: str = "sp"):
+    mediacentre = browser.open_mediacentre(user_id)
+    assert mediacentre.status_code == 200
+    autopost = browser.click_pix(mediacentre, mode=mode)
+    assert autopost.status_code == 200 and "SAMLResponse" in autopost.text
+    return autopost, browser.post_saml(autopost)
+
+
+def test_pupil_clicks_pix_and_lands_on_a_new_profile(browser, pix_db):
+    before = count_users(pix_db)
+
+    _, profile = login(browser)
+
+    assert_profile_of(profile, PUPIL)
+    assert count_users(pix_db) == before + 1
+
+
+def test_second_visit_reaches_the_same_account(stack, browser, pix_db):
+    login(browser, "chloe-benoit")
+    after_first = count_users(pix_db)
+    again = type(browser)(stack, *_fresh_session(stack))
+
+    _, profile = login(again, "chloe-benoit")
+
+    assert_profile_of(profile, "chloe-benoit")
+    assert count_users(pix_db) == after_first
+
+
+def test_login_started_on_one_proxy_instance_ends_on_another(browser, second_proxy, pix_db):
+    before = count_users(pix_db)
+    mediacentre = browser.open_mediacentre("noe-garcon")
+    autopost = browser.click_pix(mediacentre)  # AuthnRequest issued by instance A
+    browser.route_proxy_to(second_proxy)
+
+    profile = browser.post_saml(autopost)  # ACS, authorization code and token on instance B
+
+    assert_profile_of(profile, "noe-garcon")
+    assert count_users(pix_db) == before + 1
+
+
+def test_unsolicited_response_logs_in_and_its_replay_is_refused(browser, pix_db):
+    before = count_users(pix_db)
+    autopost, profile = login(browser, "theo-martin-3a", mode="unsolicited")
+    assert_profile_of(profile, "theo-martin-3a")
+    assert any("/connexion/gar/initier" in url for url in browser.visited)
+    assert count_users(pix_db) == before + 1
+
+    replay = browser.post_saml(autopost)
+
+    assert replay.status_code == 400
+    assert "Référence de l'erreur" in replay.text
+    assert count_users(pix_db) == before + 1
+
+
+def test_names_and_identifiers_never_reach_the_logs(browser, all_logs):
+    user = get_user("theo-martin-3b")
+    login(browser, "theo-martin-3b")
+
+    text = "\n".join(record.getMessage() for record in all_logs.records)
+    for secret in (user.ido, user.pre, user.nom):
+        assert secret not in text
+
+
+def _fresh_session(stack):
+    from tests.support.wsgi_transport import routed_session
+
+    return routed_session(dict(stack.apps))
