@@ -29,10 +29,9 @@ def _metadata_export(_: argparse.Namespace) -> int:
 
 def _db_upgrade(_: argparse.Namespace) -> int:
     from pix_core.adapters.sql.migrate import upgrade
-    from pix_core.settings import PixSettings
+    from pix_core.settings import database_url_from_env
 
-    settings = PixSettings.from_env()
-    upgrade(settings.database_url)
+    upgrade(database_url_from_env())
     print("database schema is up to date")
     return 0
 

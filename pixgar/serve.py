@@ -25,7 +25,7 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
 
 def gunicorn_options(default_port: int) -> dict[str, Any]:
-    """Bind, workers and TLS from ``PORT``, ``WEB_CONCURRENCY``, ``TLS_CERT_FILE``/``TLS_KEY_FILE``."""
+    """Bind, workers, TLS: ``PORT``, ``WEB_CONCURRENCY``, ``TLS_CERT_FILE``, ``TLS_KEY_FILE``."""
     options: dict[str, Any] = {
         "bind": f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', default_port)}",
         "workers": int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count())),
@@ -54,6 +54,9 @@ def serve_proxy() -> int:
 def serve_pix() -> int:
     from pix_core.app import create_app
     from pix_core.settings import PixSettings
+    from pixgar.logging_setup import configure_logging
 
-    _Gunicorn(lambda: create_app(PixSettings.from_env()), gunicorn_options(8444)).run()
+    settings = PixSettings.from_env()
+    configure_logging(settings.log_level)
+    _Gunicorn(lambda: create_app(settings), gunicorn_options(8444)).run()
     return 0

@@ -27,6 +27,7 @@ from satosa.proxy_server import (
 from satosa.satosa_config import SATOSAConfig
 from werkzeug.wrappers import Response
 
+from pixgar.logging_setup import configure_logging
 from proxy.config import satosa_config
 from proxy.errors import (
     InternalError,
@@ -38,7 +39,6 @@ from proxy.errors import (
     render_error,
 )
 from proxy.keys import load_keys
-from proxy.logging_setup import configure_logging
 from proxy.settings import ProxySettings
 
 logger = logging.getLogger(__name__)

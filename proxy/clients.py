@@ -41,7 +41,7 @@ class RelyingParty:
     target_link_uris: tuple[str, ...]
 
     def accepts_target(self, url: str) -> bool:
-        """True when ``url`` lies under one of the allowed target links (same origin, path prefix)."""
+        """True when ``url`` lies under an allowed target link (same origin, path prefix)."""
         candidate = urlsplit(url)
         for allowed in map(urlsplit, self.target_link_uris):
             same_origin = (candidate.scheme, candidate.netloc) == (allowed.scheme, allowed.netloc)

@@ -58,10 +58,10 @@ def pyop_redis_uri(url: str) -> str:
 
 
 def idp_metadata_file(settings: ProxySettings) -> Path:
-    """A local file with the GAR's metadata: ``GAR_IDP_METADATA`` as a path, or fetched from a URL."""
+    """The GAR's metadata as a local file: ``GAR_IDP_METADATA`` is a path, or a URL fetched."""
     location = settings.gar_idp_metadata
     if not location:
-        raise ConfigurationError("GAR_IDP_METADATA is not set (path or URL of the GAR IdP metadata)")
+        raise ConfigurationError("GAR_IDP_METADATA is not set (path or URL of the IdP metadata)")
     if not location.startswith(("https://", "http://")):
         path = Path(location)
         if not path.is_file():

@@ -22,7 +22,8 @@ class ProxyError(Exception):
 
     status = 400
     title = "Connexion impossible"
-    message = "La connexion n'a pas pu aboutir. Retournez dans votre ENT et cliquez à nouveau sur la ressource."
+    message = ("La connexion n'a pas pu aboutir. Retournez dans votre ENT et cliquez à nouveau "
+               "sur la ressource.")
 
     def __init__(self, code: str) -> None:
         super().__init__(code)
@@ -53,7 +54,8 @@ class ServiceUnavailable(ProxyError):
 
     status = 503
     title = "Service momentanément indisponible"
-    message = "Le service de connexion est momentanément indisponible. Réessayez dans quelques minutes."
+    message = ("Le service de connexion est momentanément indisponible. "
+               "Réessayez dans quelques minutes.")
 
 
 class NotFound(ProxyError):

@@ -65,7 +65,7 @@ class GarServiceProvider(SAMLBackend):
     # -- SP-initiated login ------------------------------------------------------------
 
     def start_auth(self, context, internal_req):
-        """Complete a pending unsolicited login if the OP was handed its handle, else ask the GAR."""
+        """Finish a pending unsolicited login if the OP got its handle, else ask the GAR."""
         handle = context.get_decoration(LOGIN_HINT)
         if handle:
             identity = self._redeem_unsolicited(context, handle)

@@ -88,7 +88,7 @@ class Browser:
         return self.session.get(link.replace("&amp;", "&"))
 
     def post_saml(self, page: requests.Response, **overrides: str) -> requests.Response:
-        """Submit the simulator's auto-POST form to the proxy's ACS, as the browser's script does."""
+        """Submit the simulator's auto-POST form to the ACS, as the browser's script does."""
         form = forms_of(page.text)[0]
         return self.session.post(form["action"], data={**form["fields"], **overrides})
 

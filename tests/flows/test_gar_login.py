@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gar_sim.users import get_user
-from pix_core.domain.framework import AREAS
+from pix_core.domain.framework import PIX_FRAMEWORK
 from tests.flows.conftest import count_users
 
 PUPIL = "lea-lefevre"
@@ -16,7 +16,7 @@ def assert_profile_of(page, user_id: str) -> None:
     assert "Vous avez 16 compétences à tester" in page.text
     assert user.pre in page.text and user.nom in page.text
     assert "1024" in page.text
-    for area in AREAS:
+    for area in PIX_FRAMEWORK.areas:
         assert area.name in page.text
         for competence in area.competences:
             assert competence.name.replace("'", "&#39;") in page.text

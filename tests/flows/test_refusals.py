@@ -64,7 +64,8 @@ def test_tampered_response_is_refused(browser, gar, pix_db):
     acs, response, relay = gar.sso_response(PUPIL, query)
     xml = base64.b64decode(response)
     user = get_user(PUPIL)
-    tampered = xml.replace(user.nom.encode(), b"Intrus")
+    other = get_user("chloe-benoit")
+    tampered = xml.replace(user.ido.encode(), other.ido.encode())  # become another pupil
     assert tampered != xml
 
     page = post_to_acs(browser, acs, base64.b64encode(tampered).decode(), relay)

@@ -1,4 +1,4 @@
-"""Logging for the proxy: INFO by default, third-party libraries held at WARNING.
+"""Logging for every pixgar process: INFO by default, chatty libraries held at WARNING.
 
 SATOSA, pysaml2, pyop and oic log cookies, request bodies, SAML messages and attributes
 at DEBUG and INFO; those loggers never go below WARNING here, whatever ``LOG_LEVEL`` says.
@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 
-NOISY_LIBRARIES = ("satosa", "saml2", "pyop", "oic", "jwkest", "cookies_samesite_compat")
+NOISY_LIBRARIES = ("satosa", "saml2", "pyop", "oic", "jwkest", "cookies_samesite_compat",
+                   "werkzeug")  # werkzeug's access log prints URLs: codes, handles, hints
 
 
 def configure_logging(level: str = "INFO") -> None:

@@ -1,0 +1,1 @@
+"""Adapters: the world outside the domain (database, identity provider, web)."""

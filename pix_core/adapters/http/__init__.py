@@ -1,0 +1,1 @@
+"""The web adapter: routes, templates, static files, error pages."""

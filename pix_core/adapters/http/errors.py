@@ -1,0 +1,72 @@
+"""The one table mapping errors to HTTP statuses and French pages."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from pix_core.domain.errors import (
+    AuthenticationFailed,
+    IdentityProviderUnavailable,
+    InvalidLoginInitiation,
+)
+
+
+class CsrfRejected(Exception):
+    kind = "csrf_rejected"
+
+
+@dataclass(frozen=True)
+class ErrorPage:
+    status: int
+    title: str
+    message: str
+
+
+NOT_FOUND = ErrorPage(404, "Page introuvable", "La page demandée n'existe pas.")
+METHOD_NOT_ALLOWED = ErrorPage(
+    405, "Action impossible", "Cette action n'est pas possible sur cette page."
+)
+BAD_REQUEST = ErrorPage(400, "Requête invalide", "La requête envoyée n'est pas valide.")
+INTERNAL_ERROR = ErrorPage(
+    500,
+    "Une erreur est survenue",
+    "Un problème technique nous empêche de répondre. Réessayez dans quelques instants.",
+)
+
+ERROR_PAGES: dict[type[Exception], ErrorPage] = {
+    AuthenticationFailed: ErrorPage(
+        401,
+        "La connexion a échoué",
+        "Nous n'avons pas pu vous connecter. Retournez dans le médiacentre de votre ENT "
+        "et cliquez à nouveau sur la ressource Pix.",
+    ),
+    InvalidLoginInitiation: ErrorPage(
+        400,
+        "Connexion refusée",
+        "Cette demande de connexion ne provient pas d'un fournisseur d'identité reconnu.",
+    ),
+    IdentityProviderUnavailable: ErrorPage(
+        502,
+        "Service de connexion indisponible",
+        "Le service de connexion du GAR ne répond pas. Réessayez dans quelques instants.",
+    ),
+    CsrfRejected: ErrorPage(
+        403,
+        "Action refusée",
+        "Votre session a expiré ou la demande n'est pas valide. Rechargez la page et réessayez.",
+    ),
+}
+
+
+def page_for(error: Exception) -> ErrorPage:
+    """The page for ``error`` (or its nearest mapped base class); 500 otherwise."""
+    for cls in type(error).__mro__:
+        if cls in ERROR_PAGES:
+            return ERROR_PAGES[cls]
+    return INTERNAL_ERROR
+
+
+def new_reference() -> str:
+    """A short random id shown to the user and logged, to match a report to the logs."""
+    return secrets.token_hex(4).upper()

@@ -1,0 +1,271 @@
+"""The WSGI application: URL map → ``on_<endpoint>`` → Response (Werkzeug's shortly shape)."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, PackageLoader
+from werkzeug import Request, Response
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.routing import Map, Rule
+from werkzeug.utils import redirect
+from werkzeug.wsgi import ClosingIterator
+
+from pix_core.adapters.http.errors import (
+    BAD_REQUEST,
+    METHOD_NOT_ALLOWED,
+    NOT_FOUND,
+    CsrfRejected,
+    ErrorPage,
+    new_reference,
+    page_for,
+)
+from pix_core.adapters.http.sessions import (
+    COOKIE_NAME,
+    SessionStore,
+    clear_session_cookie,
+    remember_pending,
+    set_session_cookie,
+    take_pending,
+)
+from pix_core.adapters.oidc.port import PendingLogin, RelyingParty
+from pix_core.domain.clock import Clock
+from pix_core.domain.errors import AuthenticationFailed, InvalidLoginInitiation, UserNotFound
+from pix_core.domain.framework import PIX_FRAMEWORK
+from pix_core.domain.repositories import AuthenticationMethodRepository, UserRepository
+from pix_core.usecases.login_with_gar import login_with_gar
+from pix_core.usecases.show_profile import show_profile
+
+log = logging.getLogger(__name__)
+
+PROFILE_PATH = "/profil"
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+class UnitOfWork(Protocol):
+    users: UserRepository
+    methods: AuthenticationMethodRepository
+
+    def __enter__(self) -> UnitOfWork: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+    def commit(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    base_url: str
+    issuer: str
+
+
+URL_MAP = Map(
+    [
+        Rule("/", endpoint="home", methods=["GET"]),
+        Rule("/connexion/gar", endpoint="login", methods=["GET"]),
+        Rule("/connexion/gar/initier", endpoint="initiate_login", methods=["GET", "POST"]),
+        Rule("/connexion/oidc/callback", endpoint="callback", methods=["GET"]),
+        Rule(PROFILE_PATH, endpoint="profile", methods=["GET"]),
+        Rule("/deconnexion", endpoint="logout", methods=["POST"]),
+    ],
+    strict_slashes=False,
+)
+
+
+class PixWeb:
+    """Pix's pages. Dependencies come in through the constructor (see ``create_app``)."""
+
+    def __init__(
+        self,
+        config: WebConfig,
+        relying_party: RelyingParty,
+        unit_of_work: Callable[[], UnitOfWork],
+        sessions: SessionStore,
+        clock: Clock,
+    ) -> None:
+        self.config = config
+        self.rp = relying_party
+        self.unit_of_work = unit_of_work
+        self.sessions = sessions
+        self.clock = clock
+        self.templates = Environment(
+            loader=PackageLoader("pix_core.adapters.http", "templates"), autoescape=True
+        )
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        request = Request(environ)
+        response = self.dispatch(request)
+        return ClosingIterator(response(environ, start_response))
+
+    def dispatch(self, request: Request) -> Response:
+        try:
+            endpoint, args = URL_MAP.bind_to_environ(request.environ).match()
+            response: Response = getattr(self, f"on_{endpoint}")(request, **args)
+        except NotFound:
+            response = self.error_page(request, NOT_FOUND, "not_found", quiet=True)
+        except MethodNotAllowed:
+            response = self.error_page(request, METHOD_NOT_ALLOWED, "method_not_allowed")
+        except HTTPException as err:  # e.g. malformed form bodies, redirects from routing
+            if err.code and err.code < 400:
+                response = err.get_response(request.environ)  # type: ignore[assignment]
+            else:
+                response = self.error_page(request, BAD_REQUEST, "bad_request")
+        except Exception as err:
+            response = self.error_page(request, page_for(err), getattr(err, "kind", None), err)
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
+    # --- pages -------------------------------------------------------------------------
+
+    def on_home(self, request: Request) -> Response:
+        _, data = self._session(request)
+        return self.render("home.html", logged_in=bool(data.get("user_id")), data=data)
+
+    def on_login(self, request: Request) -> Response:
+        return self._start_login(request, login_hint=None, next_path=PROFILE_PATH)
+
+    def on_initiate_login(self, request: Request) -> Response:
+        """OIDC Core §4: third-party initiated login, only from our issuer, only to here."""
+        params = request.values
+        if params.get("iss") != self.config.issuer:
+            raise InvalidLoginInitiation("unknown_issuer")
+        next_path = self._local_path(params.get("target_link_uri"))
+        hint = params.get("login_hint") or None
+        if hint is not None and len(hint) > 512:
+            raise InvalidLoginInitiation("login_hint_too_long")
+        return self._start_login(request, login_hint=hint, next_path=next_path)
+
+    def on_callback(self, request: Request) -> Response:
+        session_id, data = self._session(request)
+        entry = take_pending(data, request.args.get("state", ""))
+        if session_id is not None:
+            self.sessions.save(session_id, data)
+        if entry is None:
+            raise AuthenticationFailed("state_unknown")
+        identity = self.rp.complete(request.args.to_dict(), PendingLogin.from_dict(entry))
+        with self.unit_of_work() as uow:
+            login = login_with_gar(identity, uow.users, uow.methods, self.clock)
+            uow.commit()
+        log.info("GAR login succeeded (account created: %s)", login.created)
+        if session_id is not None:
+            self.sessions.delete(session_id)  # a new id at login: no session fixation
+        new_id = self.sessions.create(
+            {"user_id": login.user.id, "csrf": secrets.token_urlsafe(32)}, self.clock()
+        )
+        response = redirect(entry.get("next") or PROFILE_PATH, code=303)
+        set_session_cookie(response, new_id, self.sessions.lifetime)
+        return response
+
+    def on_profile(self, request: Request) -> Response:
+        session_id, data = self._session(request)
+        user_id = data.get("user_id")
+        if not isinstance(user_id, int):
+            return redirect("/", code=303)
+        with self.unit_of_work() as uow:
+            try:
+                profile = show_profile(user_id, uow.users, PIX_FRAMEWORK)
+            except UserNotFound:
+                return self._logged_out(session_id)
+        response = self.render("profile.html", profile=profile, logged_in=True, data=data)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    def on_logout(self, request: Request) -> Response:
+        session_id, data = self._session(request)
+        if session_id is not None and data:
+            sent = request.form.get("csrf_token", "")
+            if not hmac.compare_digest(sent, str(data.get("csrf", ""))):
+                raise CsrfRejected()
+        return self._logged_out(session_id)
+
+    # --- helpers -----------------------------------------------------------------------
+
+    def render(self, template: str, status: int = 200, **context: Any) -> Response:
+        body = self.templates.get_template(template).render(**context)
+        return Response(body, status=status, mimetype="text/html")
+
+    def error_page(
+        self,
+        request: Request,
+        page: ErrorPage,
+        kind: str | None,
+        error: Exception | None = None,
+        quiet: bool = False,
+    ) -> Response:
+        reference = new_reference()
+        if page.status >= 500 and error is not None and kind is None:
+            log.error("unexpected error ref=%s", reference, exc_info=error)
+        elif not quiet:
+            log.warning(
+                "request failed ref=%s kind=%s status=%s path=%s",
+                reference,
+                kind or "unknown",
+                page.status,
+                request.path,
+            )
+        return self.render(
+            "error.html",
+            status=page.status,
+            page=page,
+            reference=reference,
+            logged_in=False,
+            data={},
+        )
+
+    def _session(self, request: Request) -> tuple[str | None, dict[str, Any]]:
+        session_id = request.cookies.get(COOKIE_NAME)
+        if not session_id:
+            return None, {}
+        data = self.sessions.load(session_id, self.clock())
+        return (session_id, data) if data is not None else (None, {})
+
+    def _start_login(self, request: Request, login_hint: str | None, next_path: str) -> Response:
+        login = self.rp.begin(login_hint)
+        session_id, data = self._session(request)
+        remember_pending(data, login.pending.state, {**login.pending.to_dict(), "next": next_path})
+        response = redirect(login.url, code=303)
+        if session_id is None:
+            data.setdefault("csrf", secrets.token_urlsafe(32))
+            session_id = self.sessions.create(data, self.clock())
+            set_session_cookie(response, session_id, self.sessions.lifetime)
+        else:
+            self.sessions.save(session_id, data)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    def _logged_out(self, session_id: str | None) -> Response:
+        if session_id is not None:
+            self.sessions.delete(session_id)
+        response = redirect("/", code=303)
+        clear_session_cookie(response)
+        return response
+
+    def _local_path(self, target: str | None) -> str:
+        """Accept only a URL under PIX_BASE_URL; return its path (no open redirect)."""
+        if not target:
+            return PROFILE_PATH
+        base, url = urlsplit(self.config.base_url), urlsplit(target)
+        base_path = base.path.rstrip("/")
+        same_origin = (url.scheme, url.netloc) == (base.scheme, base.netloc)
+        path = url.path or "/"
+        if not same_origin or not (path == base_path or path.startswith(base_path + "/")):
+            raise InvalidLoginInitiation("target_not_local")
+        if path.startswith("//") or "\\" in path:
+            raise InvalidLoginInitiation("target_not_local")
+        if path in ("/", base_path, base_path + "/") and not url.query:
+            return PROFILE_PATH  # "the app itself": a logged-in pupil lands on the profile
+        return path + (f"?{url.query}" if url.query else "")

@@ -1,0 +1,1 @@
+"""The OpenID Connect relying party facing the proxy (built on ``oic``)."""

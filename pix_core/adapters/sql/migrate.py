@@ -1,0 +1,32 @@
+"""Programmatic Alembic: ``upgrade(database_url)`` brings a database to the latest schema.
+
+No ``alembic.ini`` is needed: the script location is this package's ``migrations``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+
+from pix_core.adapters.sql.engine import ensure_sqlite_directory
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(database_url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["database_url"] = database_url
+    return config
+
+
+def upgrade(database_url: str, revision: str = "head") -> None:
+    """Apply every migration up to ``revision`` (``head`` by default)."""
+    ensure_sqlite_directory(database_url)
+    command.upgrade(alembic_config(database_url), revision)
+
+
+def downgrade(database_url: str, revision: str) -> None:
+    command.downgrade(alembic_config(database_url), revision)

@@ -1,0 +1,1 @@
+"""Alembic environment and revisions for pix_core (run through ``migrate.upgrade``)."""

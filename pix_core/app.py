@@ -1,0 +1,72 @@
+"""``create_app``: the one place where adapters meet use cases."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import requests
+from werkzeug.middleware.shared_data import SharedDataMiddleware
+
+from pix_core.adapters.http.sessions import SessionStore
+from pix_core.adapters.http.web import PixWeb, WebConfig
+from pix_core.adapters.oidc.port import RelyingParty
+from pix_core.adapters.oidc.relying_party import OidcRelyingParty, RelyingPartyConfig
+from pix_core.adapters.sql.engine import make_engine
+from pix_core.adapters.sql.repositories import unit_of_work_factory
+from pix_core.adapters.sql.session_store import SqlSessionStore
+from pix_core.domain.clock import Clock
+from pix_core.settings import PixSettings
+
+STATIC_DIR = Path(__file__).resolve().parent / "adapters" / "http" / "static"
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def default_http_session(settings: PixSettings) -> requests.Session:
+    """The back-channel session: trusts ``PROXY_CA_FILE`` when set (self-signed demo proxy)."""
+    session = requests.Session()
+    if settings.proxy_ca_file is not None:
+        session.verify = str(settings.proxy_ca_file)
+    return session
+
+
+def create_app(
+    settings: PixSettings,
+    http_session: requests.Session | None = None,
+    *,
+    relying_party: RelyingParty | None = None,
+    session_store: SessionStore | None = None,
+    clock: Clock = system_clock,
+) -> Any:
+    """Build Pix's WSGI application.
+
+    ``http_session`` carries every back-channel call to the proxy (discovery, JWKS,
+    token, userinfo): tests route it into the proxy's WSGI app. ``relying_party`` and
+    ``session_store`` replace the real adapters in unit tests. The schema is not created
+    here: run ``pix_core.adapters.sql.migrate.upgrade(settings.database_url)`` first.
+    """
+    logging.getLogger("pix_core").setLevel(settings.log_level)
+    engine = make_engine(settings.database_url)
+    if relying_party is None:
+        relying_party = OidcRelyingParty(
+            RelyingPartyConfig(
+                issuer=settings.issuer,
+                client_id=settings.client_id,
+                client_secret=settings.client_secret,
+                redirect_uri=settings.redirect_uri,
+            ),
+            http_session or default_http_session(settings),
+        )
+    web = PixWeb(
+        WebConfig(base_url=settings.base_url, issuer=settings.issuer),
+        relying_party=relying_party,
+        unit_of_work=unit_of_work_factory(engine),
+        sessions=session_store or SqlSessionStore(engine, settings.session_lifetime),
+        clock=clock,
+    )
+    return SharedDataMiddleware(web, {"/static": str(STATIC_DIR)}, cache_timeout=3600)

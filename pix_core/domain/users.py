@@ -1,0 +1,109 @@
+"""Users and their login methods (one person, one account, several methods)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+
+
+class IdentityProvider(StrEnum):
+    """Where a login method authenticates: the GAR (through the proxy) or Pix itself."""
+
+    GAR = "GAR"
+    PIX = "PIX"
+
+
+@dataclass(frozen=True)
+class SchoolClass:
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class SchoolGroup:
+    code: str
+    label: str
+    division: str
+
+
+@dataclass(frozen=True)
+class SchoolContext:
+    """The school context the GAR sent at the latest login (it changes every school year)."""
+
+    uai: tuple[str, ...] = ()
+    profiles: tuple[str, ...] = ()
+    classes: tuple[SchoolClass, ...] = ()
+    groups: tuple[SchoolGroup, ...] = ()
+
+
+@dataclass(frozen=True)
+class GarIdentity:
+    """Who the proxy says logged in: ``sub`` is the proxy's pairwise pseudonym."""
+
+    sub: str
+    first_name: str
+    last_name: str
+    school: SchoolContext = field(default_factory=SchoolContext)
+
+    def __repr__(self) -> str:  # never leak names or the pseudonym into logs
+        return "GarIdentity(<redacted>)"
+
+
+@dataclass(frozen=True)
+class User:
+    """A Pix account. Pupils coming through the GAR have no e-mail."""
+
+    id: int | None
+    first_name: str
+    last_name: str
+    email: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def new(cls, first_name: str, last_name: str, now: datetime, email: str | None = None) -> User:
+        return cls(None, first_name, last_name, email, now, now)
+
+    def renamed(self, first_name: str, last_name: str, now: datetime) -> User:
+        """The names the GAR sends win: they are the official ones."""
+        if (first_name, last_name) == (self.first_name, self.last_name):
+            return self
+        return replace(self, first_name=first_name, last_name=last_name, updated_at=now)
+
+    def __repr__(self) -> str:
+        return f"User(id={self.id!r})"
+
+
+@dataclass(frozen=True)
+class AuthenticationMethod:
+    """One way into an account.
+
+    ``GAR``: ``external_identifier`` is the proxy's ``sub``, unique per provider, and
+    ``school`` the latest school context. ``PIX`` (later): ``email`` + ``password_hash``.
+    """
+
+    id: int | None
+    user_id: int
+    identity_provider: IdentityProvider
+    external_identifier: str | None
+    created_at: datetime
+    updated_at: datetime
+    last_logged_at: datetime | None = None
+    school: SchoolContext | None = None
+    email: str | None = None
+    password_hash: str | None = None
+
+    @classmethod
+    def for_gar(
+        cls, user_id: int, sub: str, school: SchoolContext, now: datetime
+    ) -> AuthenticationMethod:
+        if not sub:
+            raise ValueError("a GAR login method needs the proxy's sub")
+        return cls(None, user_id, IdentityProvider.GAR, sub, now, now, now, school)
+
+    def logged_in(self, school: SchoolContext | None, now: datetime) -> AuthenticationMethod:
+        return replace(self, school=school, last_logged_at=now, updated_at=now)
+
+    def __repr__(self) -> str:
+        return f"AuthenticationMethod(id={self.id!r}, provider={self.identity_provider.value})"

@@ -1,0 +1,105 @@
+"""Typed settings, read once from the environment and frozen afterwards.
+
+| variable | default |
+| --- | --- |
+| ``PIX_BASE_URL`` | ``https://localhost:8444`` |
+| ``PROXY_BASE_URL`` | ``https://localhost:8443`` (the OIDC issuer, exactly) |
+| ``PIX_CLIENT_ID`` | ``pix`` |
+| ``PIX_CLIENT_SECRET`` / ``PIX_CLIENT_SECRET_FILE`` | required |
+| ``PROXY_CA_FILE`` | unset: system CAs verify the proxy's certificate |
+| ``DATABASE_URL`` | ``sqlite:///<PIXGAR_DATA_DIR or ./var>/pix.db`` |
+| ``PIX_SESSION_LIFETIME_MINUTES`` | ``480`` |
+| ``LOG_LEVEL`` | ``INFO`` |
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pixgar.devkeys import default_data_dir
+from pixgar.secret import Secret, read_secret
+
+CALLBACK_PATH = "/connexion/oidc/callback"
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed (the message names the variable, never a value)."""
+
+
+@dataclass(frozen=True)
+class PixSettings:
+    base_url: str
+    proxy_base_url: str
+    client_id: str
+    client_secret: Secret
+    database_url: str
+    proxy_ca_file: Path | None = None
+    session_lifetime: timedelta = timedelta(hours=8)
+    log_level: str = "INFO"
+
+    @property
+    def issuer(self) -> str:
+        """The proxy's OIDC issuer: its base URL, exactly."""
+        return self.proxy_base_url
+
+    @property
+    def redirect_uri(self) -> str:
+        return self.base_url + CALLBACK_PATH
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> PixSettings:
+        env = os.environ if environ is None else environ
+        secret = read_secret("PIX_CLIENT_SECRET", env)
+        if secret is None:
+            raise SettingsError("PIX_CLIENT_SECRET or PIX_CLIENT_SECRET_FILE must be set")
+        ca_file = env.get("PROXY_CA_FILE")
+        return cls(
+            base_url=_url(env, "PIX_BASE_URL", "https://localhost:8444"),
+            proxy_base_url=_url(env, "PROXY_BASE_URL", "https://localhost:8443", https=True),
+            client_id=env.get("PIX_CLIENT_ID") or "pix",
+            client_secret=secret,
+            database_url=database_url_from_env(env),
+            proxy_ca_file=Path(ca_file) if ca_file else None,
+            session_lifetime=timedelta(
+                minutes=_positive_int(env, "PIX_SESSION_LIFETIME_MINUTES", 480)
+            ),
+            log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
+        )
+
+
+def database_url_from_env(environ: Mapping[str, str] | None = None) -> str:
+    """``DATABASE_URL``, or the embedded SQLite file in the data dir (all ``db upgrade`` needs)."""
+    env = os.environ if environ is None else environ
+    return env.get("DATABASE_URL") or _default_database_url(env)
+
+
+def _default_database_url(env: Mapping[str, str]) -> str:
+    data_dir = Path(env["PIXGAR_DATA_DIR"]).resolve() if env.get("PIXGAR_DATA_DIR") else None
+    return f"sqlite:///{data_dir or default_data_dir()}/pix.db"
+
+
+def _url(env: Mapping[str, str], name: str, default: str, https: bool = False) -> str:
+    value = (env.get(name) or default).rstrip("/")
+    parts = urlsplit(value)
+    allowed = ("https",) if https else ("https", "http")
+    if parts.scheme not in allowed or not parts.netloc or parts.query or parts.fragment:
+        raise SettingsError(f"{name} must be an absolute {'/'.join(allowed)} URL")
+    return value
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be an integer") from None
+    if value <= 0:
+        raise SettingsError(f"{name} must be positive")
+    return value
