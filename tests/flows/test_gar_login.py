@@ -89,3 +89,21 @@ def _fresh_session(stack):
     from tests.support.wsgi_transport import routed_session
 
     return routed_session(dict(stack.apps))
+
+
+def test_encrypted_assertion_with_basic_attribute_names_logs_in(browser, gar, pix_db):
+    """The GAR may encrypt assertions (key from our SP metadata) and name attributes 'basic'."""
+    from urllib.parse import urlsplit
+
+    before = count_users(pix_db)
+    mediacentre = browser.open_mediacentre("doc-helene-gueguen")
+    browser.click_pix(mediacentre)
+    sso_hop = next(url for url in reversed(browser.visited) if "/idp/sso?" in url)
+    acs, response, relay = gar.sso_response("doc-helene-gueguen", urlsplit(sso_hop).query,
+                                            encrypt_assertion=True, name_format="basic")
+    assert b"EncryptedAssertion" in __import__("base64").b64decode(response)
+
+    profile = browser.session.post(acs, data={"SAMLResponse": response, "RelayState": relay})
+
+    assert_profile_of(profile, "doc-helene-gueguen")
+    assert count_users(pix_db) == before + 1

@@ -45,7 +45,7 @@ def post_to_acs(browser, acs_url: str, saml_response: str, relay_state: str):
         pytest.param({"destination": "https://evil.example/acs"}, id="wrong-destination"),
     ],
 )
-def test_forged_or_stale_responses_are_refused(browser, gar, pix_db, overrides):
+def test_forged_or_stale_responses_are_refused(browser, gar, pix_db, all_logs, overrides):
     before = count_users(pix_db)
     query = start_login(browser)
 
@@ -54,6 +54,11 @@ def test_forged_or_stale_responses_are_refused(browser, gar, pix_db, overrides):
 
     assert_refused(page)
     assert count_users(pix_db) == before
+    logged = "\n".join(record.getMessage() for record in all_logs.records)
+    user = get_user(PUPIL)
+    assert "request refused" in logged
+    for personal in (user.ido, user.pre, user.nom, response[:40]):
+        assert personal not in logged
 
 
 def test_tampered_response_is_refused(browser, gar, pix_db):

@@ -1,0 +1,1 @@
+"""The school roster (SIECLE) and how a person is found in it; no I/O here."""
