@@ -14,11 +14,14 @@ from pix_core.adapters.http.sessions import SessionStore
 from pix_core.adapters.http.web import PixWeb, WebConfig
 from pix_core.adapters.oidc.port import RelyingParty
 from pix_core.adapters.oidc.relying_party import OidcRelyingParty, RelyingPartyConfig
+from pix_core.adapters.siecle import read_roster_file
 from pix_core.adapters.sql.engine import make_engine
-from pix_core.adapters.sql.repositories import unit_of_work_factory
+from pix_core.adapters.sql.membership_repositories import orga_unit_of_work_factory
+from pix_core.adapters.sql.organization_repositories import roster_unit_of_work_factory
 from pix_core.adapters.sql.session_store import SqlSessionStore
 from pix_core.domain.clock import Clock
 from pix_core.settings import PixSettings
+from pix_core.usecases.upload_siecle_roster import siecle_importer
 
 STATIC_DIR = Path(__file__).resolve().parent / "adapters" / "http" / "static"
 
@@ -62,11 +65,13 @@ def create_app(
             ),
             http_session or default_http_session(settings),
         )
+    importer = siecle_importer(roster_unit_of_work_factory(engine), read_roster_file, clock)
     web = PixWeb(
         WebConfig(base_url=settings.base_url, issuer=settings.issuer),
         relying_party=relying_party,
-        unit_of_work=unit_of_work_factory(engine),
+        unit_of_work=orga_unit_of_work_factory(engine),
         sessions=session_store or SqlSessionStore(engine, settings.session_lifetime),
         clock=clock,
+        importer_for=lambda _uow: importer,
     )
     return SharedDataMiddleware(web, {"/static": str(STATIC_DIR)}, cache_timeout=3600)

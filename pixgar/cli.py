@@ -30,9 +30,50 @@ def _metadata_export(_: argparse.Namespace) -> int:
 def _db_upgrade(_: argparse.Namespace) -> int:
     from pix_core.adapters.sql.migrate import upgrade
     from pix_core.settings import database_url_from_env
+    from proxy.migrate import upgrade as upgrade_proxy
+    from proxy.settings import ProxySettings
 
     upgrade(database_url_from_env())
+    upgrade_proxy(ProxySettings.from_env().roster_database_url)
     print("database schema is up to date")
+    return 0
+
+
+def _siecle_import(args: argparse.Namespace) -> int:
+    from pix_core.adapters.siecle.command import run_siecle_import
+    from pix_core.settings import database_url_from_env
+
+    return run_siecle_import(args.file, args.uai, database_url_from_env())
+
+
+def _orga_add_admin(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from pix_core.adapters.sql.engine import make_engine
+    from pix_core.adapters.sql.membership_repositories import orga_unit_of_work_factory
+    from pix_core.settings import database_url_from_env
+    from pix_core.usecases.add_organization_admin import add_organization_admin
+
+    engine = make_engine(database_url_from_env())
+    try:
+        with orga_unit_of_work_factory(engine)() as uow:
+            added = add_organization_admin(
+                args.uai, args.email, first_name=args.first_name, last_name=args.last_name,
+                organization_name=args.name, organizations=uow.organizations,
+                users=uow.users, methods=uow.methods, memberships=uow.memberships,
+                clock=lambda: datetime.now(UTC),
+            )
+            uow.commit()
+    except ValueError as error:
+        print(f"pixgar: {error}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    print("organisation created" if added.organization_created else "organisation found")
+    print("account created" if added.user_created else "account found")
+    if added.temporary_password is not None:  # shown once, never stored in clear
+        print(f"temporary password (shown once): {added.temporary_password}")
+    print("ADMIN membership granted")
     return 0
 
 
@@ -51,6 +92,22 @@ def parser() -> argparse.ArgumentParser:
     database = commands.add_parser("db", help="pix_core database").add_subparsers(
         dest="action", required=True)
     database.add_parser("upgrade", help="apply pix_core's migrations").set_defaults(run=_db_upgrade)
+    siecle = commands.add_parser("siecle", help="school rosters (SIECLE)").add_subparsers(
+        dest="action", required=True)
+    siecle_import = siecle.add_parser(
+        "import", help="import a SIECLE export (XML, zip or CSV) into the school's roster")
+    siecle_import.add_argument("file", help="ElevesSansAdresses.xml, its .zip, or a .csv")
+    siecle_import.add_argument("--uai", required=True, help="the school's UAI (created if new)")
+    siecle_import.set_defaults(run=_siecle_import)
+    orga = commands.add_parser("orga", help="Pix Orga").add_subparsers(
+        dest="action", required=True)
+    add_admin = orga.add_parser("add-admin", help="make an e-mail account ADMIN of a school")
+    add_admin.add_argument("--uai", required=True, help="the school's UAI (e.g. 0561641E)")
+    add_admin.add_argument("--email", required=True)
+    add_admin.add_argument("--first-name", default="")
+    add_admin.add_argument("--last-name", default="")
+    add_admin.add_argument("--name", default=None, help="organisation name, if created")
+    add_admin.set_defaults(run=_orga_add_admin)
     return root
 
 

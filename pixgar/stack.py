@@ -115,13 +115,16 @@ def build_stack(env: dict[str, str], pix_http_session: requests.Session | None =
     from pix_core.app import create_app as create_pix_app
     from pix_core.settings import PixSettings
     from proxy.app import create_app as create_proxy_app
+    from proxy.migrate import upgrade as upgrade_proxy
     from proxy.settings import ProxySettings
 
     pix_settings = PixSettings.from_env(env)
+    proxy_settings = ProxySettings.from_env(env)
     upgrade(pix_settings.database_url)
+    upgrade_proxy(proxy_settings.roster_database_url)
     sim_settings = settings_from_env(env)
     apps: dict[str, Any] = {
-        env["PROXY_BASE_URL"]: create_proxy_app(ProxySettings.from_env(env)),
+        env["PROXY_BASE_URL"]: create_proxy_app(proxy_settings),
         env["PIX_BASE_URL"]: create_pix_app(pix_settings, http_session=pix_http_session),
     }
     if env.get("PIXGAR_SIMULATOR") == "1":

@@ -11,6 +11,7 @@ import traceback
 from io import BytesIO
 
 import redis
+import sqlalchemy.exc
 from satosa.context import Context
 from satosa.exception import (
     SATOSAAuthenticationError,
@@ -114,6 +115,8 @@ def _as_proxy_error(error: Exception) -> ProxyError:
         return error
     if isinstance(error, redis.exceptions.RedisError):
         return ServiceUnavailable("redis_unavailable")
+    if isinstance(error, sqlalchemy.exc.OperationalError):
+        return ServiceUnavailable("database_unavailable")
     if isinstance(error, SATOSANoBoundEndpointError):
         return NotFound("no_endpoint")
     if isinstance(error, SATOSAMissingStateError):

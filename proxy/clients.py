@@ -74,6 +74,9 @@ class RelyingParty:
             "response_types": ["code"],
             "token_endpoint_auth_method": "client_secret_basic",
             "subject_type": "pairwise",
+            # pyop derives pairwise subs from this URI's host: one sector per client, so two
+            # relying parties never share a sub, even on one host.
+            "sector_identifier_uri": f"https://{self.client_id}.sector.pixgar.invalid/",
         }
 
 

@@ -177,10 +177,18 @@ def satosa_config(settings: ProxySettings, keys: ProxyKeys) -> dict[str, Any]:
             },
         },
     }
+    siecle_match = {
+        "module": "proxy.microservices.siecle_match.SiecleMatch",
+        "name": "siecle_match",
+        "config": {"database_url": settings.roster_database_url},
+    }
     pseudonym = {
         "module": "proxy.microservices.pseudonym.GarPseudonym",
         "name": "pseudonym",
-        "config": {"secret": keys.pseudonym_secret.reveal()},
+        "config": {
+            "database_url": settings.roster_database_url,
+            "keys": [{"version": v, "secret": s.reveal()} for v, s in keys.pseudonym_keys],
+        },
     }
     cookie = policy["state_cookie"]
     return {
@@ -195,5 +203,5 @@ def satosa_config(settings: ProxySettings, keys: ProxyKeys) -> dict[str, Any]:
         "INTERNAL_ATTRIBUTES": load_yaml(settings, "internal_attributes.yaml"),
         "BACKEND_MODULES": [backend],
         "FRONTEND_MODULES": [frontend],
-        "MICRO_SERVICES": [pseudonym],
+        "MICRO_SERVICES": [siecle_match, pseudonym],  # the pseudonym uses the match
     }

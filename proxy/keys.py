@@ -28,7 +28,7 @@ class ProxyKeys:
     saml_encryption_cert: Path
     oidc_signing_key: Path
     state_key: Secret
-    pseudonym_secret: Secret
+    pseudonym_keys: tuple[tuple[str, Secret], ...]  # (version, secret), newest first
     sub_salt: Secret
 
 
@@ -50,6 +50,20 @@ def _secret(settings: ProxySettings, value: Secret | None, stem: str, variable: 
     return Secret(ensure_random_secret(settings.data_dir / "keys" / f"{stem}.secret"))
 
 
+def parse_pseudonym_keys(value: Secret) -> tuple[tuple[str, Secret], ...]:
+    """``"v2:secret2,v1:secret1"`` (newest first) → versions and secrets; a bare value is v1."""
+    entries = [part.strip() for part in value.reveal().split(",") if part.strip()]
+    keys = []
+    for entry in entries:
+        version, separator, secret = entry.partition(":")
+        keys.append((version, Secret(secret)) if separator else ("v1", Secret(entry)))
+    versions = [version for version, _ in keys]
+    if not keys or len(set(versions)) != len(versions) or any(not s.reveal() for _, s in keys):
+        raise MissingKeyError("PROXY_PSEUDONYM_KEYS: expected 'version:secret,...', newest "
+                              "first, each version once")
+    return tuple(keys)
+
+
 def load_keys(settings: ProxySettings) -> ProxyKeys:
     """Resolve every key the proxy needs, generating development keys when allowed."""
     saml_key, saml_cert = _pair(settings, settings.saml_key_file, settings.saml_cert_file,
@@ -69,7 +83,7 @@ def load_keys(settings: ProxySettings) -> ProxyKeys:
         saml_encryption_cert=enc_cert,
         oidc_signing_key=oidc_key,
         state_key=_secret(settings, settings.state_key, "state", "PROXY_STATE_KEY"),
-        pseudonym_secret=_secret(settings, settings.pseudonym_secret, "pseudonym",
-                                 "PROXY_PSEUDONYM_SECRET"),
+        pseudonym_keys=parse_pseudonym_keys(
+            _secret(settings, settings.pseudonym_keys, "pseudonym-keys", "PROXY_PSEUDONYM_KEYS")),
         sub_salt=_secret(settings, settings.sub_salt, "sub-salt", "PROXY_SUB_SALT"),
     )

@@ -41,13 +41,19 @@ class ProxySettings:
     generate_dev_keys: bool = True
     log_level: str = "INFO"
     state_key: Secret | None = None
-    pseudonym_secret: Secret | None = None
+    pseudonym_keys: Secret | None = None
+    database_url: str = ""
     sub_salt: Secret | None = None
     saml_key_file: Path | None = None
     saml_cert_file: Path | None = None
     saml_encryption_key_file: Path | None = None
     saml_encryption_cert_file: Path | None = None
     oidc_signing_key_file: Path | None = None
+
+    @property
+    def roster_database_url(self) -> str:
+        """Pseudonym records and the roster: ``PROXY_DATABASE_URL``, else pix_core's database."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'pix.db'}"
 
     @property
     def resource_url(self) -> str:
@@ -79,7 +85,8 @@ class ProxySettings:
             generate_dev_keys=_flag(env.get("PIXGAR_GENERATE_DEV_KEYS"), True),
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
             state_key=read_secret("PROXY_STATE_KEY", env),
-            pseudonym_secret=read_secret("PROXY_PSEUDONYM_SECRET", env),
+            pseudonym_keys=read_secret("PROXY_PSEUDONYM_KEYS", env),
+            database_url=env.get("PROXY_DATABASE_URL") or env.get("DATABASE_URL") or "",
             sub_salt=read_secret("PROXY_SUB_SALT", env),
             saml_key_file=path("SAML_SIGNING_KEY_FILE"),
             saml_cert_file=path("SAML_SIGNING_CERT_FILE"),

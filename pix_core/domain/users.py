@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 
@@ -27,14 +27,43 @@ class SchoolGroup:
     division: str
 
 
+SIECLE_MATCH_VALUES = ("matched", "ambiguous", "none", "no_roster", "not_a_pupil")
+
+
+@dataclass(frozen=True)
+class SiecleClaims:
+    """What the proxy found in the school's roster at the latest GAR login.
+
+    ``match`` is one of ``SIECLE_MATCH_VALUES``; ``uai`` the school the match was made in;
+    ``ine``, ``birthdate`` and ``class_code`` come only with ``matched``.
+    """
+
+    match: str
+    uai: str | None = None
+    ine: str | None = None
+    birthdate: date | None = None
+    class_code: str | None = None
+
+    def matched_in(self, uai: str) -> bool:
+        """True when the proxy matched this pupil for sure in the school ``uai``."""
+        return self.match == "matched" and bool(self.ine) and self.uai == uai
+
+    def __repr__(self) -> str:  # the INE and birth date are personal data
+        return f"SiecleClaims(match={self.match!r}, <redacted>)"
+
+
 @dataclass(frozen=True)
 class SchoolContext:
-    """The school context the GAR sent at the latest login (it changes every school year)."""
+    """The school context the GAR sent at the latest login (it changes every school year).
+
+    ``siecle``: the proxy's roster match at that login (``None`` from older proxies).
+    """
 
     uai: tuple[str, ...] = ()
     profiles: tuple[str, ...] = ()
     classes: tuple[SchoolClass, ...] = ()
     groups: tuple[SchoolGroup, ...] = ()
+    siecle: SiecleClaims | None = None
 
 
 @dataclass(frozen=True)
@@ -80,7 +109,8 @@ class AuthenticationMethod:
     """One way into an account.
 
     ``GAR``: ``external_identifier`` is the proxy's ``sub``, unique per provider, and
-    ``school`` the latest school context. ``PIX`` (later): ``email`` + ``password_hash``.
+    ``school`` the latest school context. ``PIX``: ``email`` (lower case) +
+    ``password_hash`` (see ``domain.accounts.passwords``), no external identifier.
     """
 
     id: int | None
@@ -102,8 +132,24 @@ class AuthenticationMethod:
             raise ValueError("a GAR login method needs the proxy's sub")
         return cls(None, user_id, IdentityProvider.GAR, sub, now, now, now, school)
 
+    @classmethod
+    def for_pix(
+        cls, user_id: int, email: str, password_hash: str, now: datetime
+    ) -> AuthenticationMethod:
+        if not email or not password_hash:
+            raise ValueError("a PIX login method needs an e-mail and a password hash")
+        return cls(
+            None, user_id, IdentityProvider.PIX, None, now, now,
+            email=normalize_email(email), password_hash=password_hash,
+        )
+
     def logged_in(self, school: SchoolContext | None, now: datetime) -> AuthenticationMethod:
         return replace(self, school=school, last_logged_at=now, updated_at=now)
 
     def __repr__(self) -> str:
         return f"AuthenticationMethod(id={self.id!r}, provider={self.identity_provider.value})"
+
+
+def normalize_email(email: str) -> str:
+    """E-mail addresses are compared trimmed and in lower case."""
+    return email.strip().lower()

@@ -23,7 +23,11 @@ from urllib.parse import urlencode
 from oic.oic.message import AuthorizationErrorResponse, TokenErrorResponse
 from pyop.storage import StorageBase
 from pyop.userinfo import Userinfo
-from satosa.frontends.openid_connect import OpenIDConnectFrontend
+from satosa.frontends.openid_connect import (
+    OpenIDConnectFrontend,
+    combine_select_first_value,
+    combine_values_by_claim,
+)
 from satosa.response import BadRequest, SeeOther
 
 from proxy.clients import RelyingParty
@@ -32,6 +36,10 @@ from proxy.plugins.gar_frontend import LOGIN_HINT
 from proxy.stores.connection import hashed, redis_client
 
 logger = logging.getLogger(__name__)
+
+SINGLE_VALUED_CLAIMS = ("siecle_match", "siecle_uai", "siecle_ine", "siecle_class")
+# SATOSA keeps how each claim's values combine in a module-level table; ours are single.
+combine_values_by_claim.update({name: combine_select_first_value for name in SINGLE_VALUED_CLAIMS})
 
 _PKCE_CHALLENGE = re.compile(r"^[A-Za-z0-9_-]{43,128}$")
 REDEEMED_CODE_PREFIX = "pixgar:redeemed-code:"
@@ -54,6 +62,7 @@ class PixOpenIDProvider(OpenIDConnectFrontend):
         info["token_endpoint_auth_methods_supported"] = ["client_secret_basic",
                                                          "client_secret_post"]
         info["response_modes_supported"] = ["query"]
+        info["grant_types_supported"] = ["authorization_code"]  # pyop's default adds implicit
         claims_ttl = int(provider_config.get("access_token_lifetime", 3600))
         self.user_db = StorageBase.from_uri(conf["db_uri"], db_name="satosa",
                                             collection="userinfo", ttl=claims_ttl)

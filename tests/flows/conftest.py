@@ -37,14 +37,38 @@ def redis_url() -> str:
     return TEST_REDIS_URL
 
 
+RELEASED_CLAIMS: list[dict] = []
+
+
+def _record_userinfo(response, *args, **kwargs) -> None:
+    if response.url.endswith("/userinfo") and response.ok:
+        RELEASED_CLAIMS.append(response.json())
+
+
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory, redis_url) -> Stack:
     data_dir = tmp_path_factory.mktemp("stack")
     env = stack_environment({"PIXGAR_DATA_DIR": str(data_dir), "REDIS_URL": redis_url})
     back_channel, _ = routed_session({})
+    back_channel.hooks["response"].append(_record_userinfo)
     built = build_stack(env, pix_http_session=back_channel)
     back_channel.mount(env["PROXY_BASE_URL"], WsgiAdapter(built.apps[env["PROXY_BASE_URL"]]))
     return built
+
+
+@pytest.fixture
+def released_claims() -> list[dict]:
+    """The userinfo claims pix_core received during the test, in order."""
+    RELEASED_CLAIMS.clear()
+    return RELEASED_CLAIMS
+
+
+@pytest.fixture
+def proxy_with(stack):
+    """Build another proxy instance on the same Redis and database, with other settings."""
+    def build(**overrides: str):
+        return create_proxy_app(ProxySettings.from_env({**stack.env, **overrides}))
+    return build
 
 
 @pytest.fixture

@@ -5,11 +5,17 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from pix_core.domain.accounts.errors import (
+    GarAccountRequired,
+    OrgaLoginFailed,
+    PixAccountRequired,
+)
 from pix_core.domain.errors import (
     AuthenticationFailed,
     IdentityProviderUnavailable,
     InvalidLoginInitiation,
 )
+from pix_core.domain.memberships import MembershipRequired, OrganizationNotFound
 
 
 class CsrfRejected(Exception):
@@ -55,6 +61,29 @@ ERROR_PAGES: dict[type[Exception], ErrorPage] = {
         403,
         "Action refusée",
         "Votre session a expiré ou la demande n'est pas valide. Rechargez la page et réessayez.",
+    ),
+    OrgaLoginFailed: ErrorPage(
+        401, "La connexion a échoué", "L'adresse e-mail ou le mot de passe est incorrect."
+    ),
+    PixAccountRequired: ErrorPage(
+        403,
+        "Compte avec adresse e-mail nécessaire",
+        "Pix Orga nécessite un compte Pix avec une adresse e-mail : demandez à "
+        "l'administrateur Pix Orga de votre établissement de vous ajouter.",
+    ),
+    GarAccountRequired: ErrorPage(
+        403,
+        "Page réservée aux élèves",
+        "Cette page est réservée aux élèves connectés depuis le médiacentre de leur ENT.",
+    ),
+    OrganizationNotFound: ErrorPage(
+        404, "Organisation introuvable", "Cette organisation n'existe pas dans Pix Orga."
+    ),
+    MembershipRequired: ErrorPage(
+        403,
+        "Accès refusé",
+        "Vous n'avez pas accès à cette page de l'organisation. Demandez à son "
+        "administrateur Pix Orga de vous ajouter.",
     ),
 }
 

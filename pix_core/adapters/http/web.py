@@ -26,6 +26,7 @@ from pix_core.adapters.http.errors import (
     new_reference,
     page_for,
 )
+from pix_core.adapters.http.orga_web import ImporterFactory, OrgaPages
 from pix_core.adapters.http.sessions import (
     COOKIE_NAME,
     SessionStore,
@@ -79,12 +80,22 @@ URL_MAP = Map(
         Rule("/connexion/oidc/callback", endpoint="callback", methods=["GET"]),
         Rule(PROFILE_PATH, endpoint="profile", methods=["GET"]),
         Rule("/deconnexion", endpoint="logout", methods=["POST"]),
+        # Pix Orga (orga_web.py)
+        Rule("/orga", endpoint="orga_home", methods=["GET"]),
+        Rule("/orga/connexion", endpoint="orga_login", methods=["GET", "POST"]),
+        Rule("/orga/<uai>/eleves", endpoint="orga_roster", methods=["GET"]),
+        Rule("/orga/<uai>/import", endpoint="orga_import", methods=["GET", "POST"]),
+        Rule(
+            "/organisations/<uai>/avant-de-commencer",
+            endpoint="reconcile",
+            methods=["GET", "POST"],
+        ),
     ],
     strict_slashes=False,
 )
 
 
-class PixWeb:
+class PixWeb(OrgaPages):
     """Pix's pages. Dependencies come in through the constructor (see ``create_app``)."""
 
     def __init__(
@@ -94,8 +105,10 @@ class PixWeb:
         unit_of_work: Callable[[], UnitOfWork],
         sessions: SessionStore,
         clock: Clock,
+        importer_for: ImporterFactory | None = None,
     ) -> None:
         self.config = config
+        self.importer_for = importer_for
         self.rp = relying_party
         self.unit_of_work = unit_of_work
         self.sessions = sessions

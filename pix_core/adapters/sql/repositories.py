@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Any
 
@@ -16,7 +16,9 @@ from pix_core.domain.users import (
     SchoolClass,
     SchoolContext,
     SchoolGroup,
+    SiecleClaims,
     User,
+    normalize_email,
 )
 
 
@@ -49,6 +51,12 @@ class SqlUserRepository:
         self._session.flush()
         return _user(row)
 
+    def find_by_email(self, email: str) -> User | None:
+        row = self._session.scalars(
+            select(UserRow).where(UserRow.email == normalize_email(email))
+        ).one_or_none()
+        return None if row is None else _user(row)
+
     def update(self, user: User) -> None:
         row = self._session.get_one(UserRow, user.id)
         row.first_name, row.last_name = user.first_name, user.last_name
@@ -68,6 +76,18 @@ class SqlAuthenticationMethodRepository:
                 AuthenticationMethodRow.identity_provider == provider.value,
                 AuthenticationMethodRow.external_identifier == external_identifier,
             )
+        ).one_or_none()
+        return None if row is None else _method(row)
+
+    def find_pix_by_email(self, email: str) -> AuthenticationMethod | None:
+        row = self._session.scalars(
+            select(AuthenticationMethodRow)
+            .where(
+                AuthenticationMethodRow.identity_provider == IdentityProvider.PIX.value,
+                AuthenticationMethodRow.email == normalize_email(email),
+            )
+            .order_by(AuthenticationMethodRow.id)
+            .limit(1)
         ).one_or_none()
         return None if row is None else _method(row)
 
@@ -166,7 +186,31 @@ def _school_to_json(school: SchoolContext) -> dict[str, Any]:
         "groups": [
             {"code": g.code, "label": g.label, "division": g.division} for g in school.groups
         ],
+        "siecle": None if school.siecle is None else _siecle_to_json(school.siecle),
     }
+
+
+def _siecle_to_json(siecle: SiecleClaims) -> dict[str, Any]:
+    return {
+        "match": siecle.match,
+        "uai": siecle.uai,
+        "ine": siecle.ine,
+        "birthdate": None if siecle.birthdate is None else siecle.birthdate.isoformat(),
+        "class_code": siecle.class_code,
+    }
+
+
+def _siecle_from_json(data: dict[str, Any] | None) -> SiecleClaims | None:
+    if not data:
+        return None
+    birthdate = data.get("birthdate")
+    return SiecleClaims(
+        match=data["match"],
+        uai=data.get("uai"),
+        ine=data.get("ine"),
+        birthdate=date.fromisoformat(birthdate) if birthdate else None,
+        class_code=data.get("class_code"),
+    )
 
 
 def _school_from_json(data: dict[str, Any]) -> SchoolContext:
@@ -177,4 +221,5 @@ def _school_from_json(data: dict[str, Any]) -> SchoolContext:
         groups=tuple(
             SchoolGroup(g["code"], g["label"], g["division"]) for g in data.get("groups", ())
         ),
+        siecle=_siecle_from_json(data.get("siecle")),
     )

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import uuid
 
 import pytest
 import redis
 
+from proxy.stores.connection import hashed
 from proxy.stores.pending_requests import PendingRequests
-from proxy.stores.replay_cache import ReplayCache
+from proxy.stores.replay_cache import PREFIX, ReplayCache
 from proxy.stores.unsolicited_logins import UnsolicitedLogins
 
 URL = os.environ.get("PIXGAR_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
@@ -27,10 +29,11 @@ def workers():
 
 def test_a_request_id_is_consumed_once_across_workers(workers):
     a, b = workers
-    PendingRequests(a, 60).remember("_req-1")
+    request_id = f"_req-{uuid.uuid4()}"
+    PendingRequests(a, 60).remember(request_id)
 
-    assert PendingRequests(b, 60).consume("_req-1") is True
-    assert PendingRequests(a, 60).consume("_req-1") is False
+    assert PendingRequests(b, 60).consume(request_id) is True
+    assert PendingRequests(a, 60).consume(request_id) is False
 
 
 def test_request_ids_are_not_stored_in_clear(workers):
@@ -45,9 +48,11 @@ def test_an_assertion_is_accepted_once_and_remembered_until_it_expires(workers):
     now = dt.datetime.now(dt.UTC)
     expiry = now + dt.timedelta(minutes=5)
 
-    assert ReplayCache(a, 60).first_time("gar", "_assertion-1", expiry, now) is True
-    assert ReplayCache(b, 60).first_time("gar", "_assertion-1", expiry, now) is False
-    ttl = max(a.ttl(k) for k in a.keys("pixgar:seen-assertion:*"))
+    assertion_id = f"_assertion-{uuid.uuid4()}"
+
+    assert ReplayCache(a, 60).first_time("gar", assertion_id, expiry, now) is True
+    assert ReplayCache(b, 60).first_time("gar", assertion_id, expiry, now) is False
+    ttl = a.ttl(PREFIX + hashed(f"gar\n{assertion_id}"))
     assert 300 <= ttl <= 362
 
 

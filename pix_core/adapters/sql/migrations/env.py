@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from alembic import context
 
+from pix_core.adapters.sql import (  # noqa: F401  (they register their tables)
+    membership_tables,
+    organization_tables,
+)
 from pix_core.adapters.sql.engine import make_engine
 from pix_core.adapters.sql.tables import Base
 

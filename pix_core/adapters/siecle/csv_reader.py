@@ -1,0 +1,93 @@
+"""The semicolon CSV variant: one header row, UTF-8 with or without BOM.
+
+Headers are recognised after normalisation (case, accents, spaces, ``*`` ignored), in
+French as Pix Orga's template names them, or in English. Every row is kept: an empty
+required value is an error (in particular ``ine_missing``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any, BinaryIO
+
+from pix_core.adapters.siecle.text import LimitedReader, check_not_mojibake, invalid_encoding
+from pix_core.domain.siecle.errors import ErrorCode, SiecleImportError, issue
+from pix_core.domain.siecle.learners import DATA_FIELDS
+from pix_core.domain.siecle.matching import normalize_name
+from pix_core.domain.siecle.records import RawPupil, RosterFile
+
+COLUMNS = {  # field → (French header of the template, other accepted headers)
+    "ine": ("Identifiant unique*", "Identifiant national", "INE", "National identifier"),
+    "first_name": ("Premier prénom*", "Prénom", "First name"),
+    "second_name": ("Deuxième prénom", "Middle name"),
+    "third_name": ("Troisième prénom", "Third name"),
+    "last_name": ("Nom de famille*", "Last name"),
+    "usage_name": ("Nom d'usage", "Preferred last name"),
+    "sex": ("Sexe*", "Sex"),
+    "birthdate": ("Date de naissance (jj/mm/aaaa)*", "Date de naissance", "Birth date"),
+    "birth_city_code": ("Code commune naissance", "Birth city code"),
+    "birth_city": ("Libellé commune naissance", "Commune de naissance", "Birth city"),
+    "birth_department_code": ("Code département naissance*", "Birth province code"),
+    "birth_country_code": ("Code pays naissance*", "Birth country code"),
+    "status": ("Statut*", "Status"),
+    "mef_code": ("Code MEF*", "MEF code"),
+    "division": ("Division*", "Division"),
+}
+REQUIRED = frozenset({"ine", "first_name", "last_name", "sex", "birthdate",
+                      "birth_department_code", "birth_country_code", "status", "mef_code",
+                      "division"})
+_ALIASES = {normalize_name(header): name
+            for name, headers in COLUMNS.items() for header in headers}
+
+
+def template_header() -> list[str]:
+    """The header row of the CSV template, in ``DATA_FIELDS`` order."""
+    return [COLUMNS[name][0] for name in DATA_FIELDS]
+
+
+def read_csv(raw: BinaryIO) -> RosterFile:
+    text = io.TextIOWrapper(io.BufferedReader(LimitedReader(raw)), encoding="utf-8-sig",
+                            errors="strict", newline="")
+    try:
+        return _read(csv.reader(text, delimiter=";", strict=True))
+    except UnicodeDecodeError:
+        raise invalid_encoding("utf-8") from None
+    except csv.Error:
+        raise SiecleImportError.single(ErrorCode.INVALID_FILE, None,
+                                       detail="CSV mal formé") from None
+
+
+def _read(reader: Any) -> RosterFile:  # ``_csv.reader`` has no public type
+    header = next(reader, None)
+    if not header:
+        raise SiecleImportError.single(ErrorCode.INVALID_FILE, detail="fichier vide")
+    positions = _positions(header)
+    pupils = []
+    for row in reader:
+        if not any(cell.strip() for cell in row):
+            continue
+        where = f"ligne {reader.line_num}"
+        values = tuple(_cell(row, positions.get(name)) for name in DATA_FIELDS)
+        for value in values:
+            check_not_mojibake(value, "utf-8", where)
+        pupils.append(RawPupil(where, values))
+    return RosterFile("csv", None, pupils, REQUIRED, {})
+
+
+def _positions(header: list[str]) -> dict[str, int]:
+    positions: dict[str, int] = {}
+    for index, title in enumerate(header):
+        name = _ALIASES.get(normalize_name(title))
+        if name is not None:
+            positions.setdefault(name, index)
+    missing = [name for name in DATA_FIELDS if name in REQUIRED and name not in positions]
+    if missing:
+        raise SiecleImportError([issue(ErrorCode.CSV_MISSING_COLUMN, "ligne 1",
+                                       column=COLUMNS[name][0].rstrip("*"))
+                                 for name in missing])
+    return positions
+
+
+def _cell(row: list[str], index: int | None) -> str:
+    return row[index].strip() if index is not None and index < len(row) else ""

@@ -1,0 +1,75 @@
+"""One entry point for every SIECLE file: zip, XML or CSV, told apart by content and name."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import zipfile
+from pathlib import PurePosixPath
+from typing import IO, BinaryIO
+
+from pix_core.adapters.siecle.csv_reader import read_csv
+from pix_core.adapters.siecle.xml_reader import read_xml
+from pix_core.domain.siecle.errors import MAX_FILE_BYTES, ErrorCode, SiecleImportError
+from pix_core.domain.siecle.records import RosterFile
+
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # an archive, an empty archive
+
+
+def read_roster_file(file: BinaryIO, filename: str) -> RosterFile:
+    """Read a SIECLE export (``RosterReader``); raise ``SiecleImportError`` when refused."""
+    file = _seekable(file)
+    start = file.read(4)
+    file.seek(0)
+    suffix = PurePosixPath(filename.replace("\\", "/")).suffix.lower()
+    if start in ZIP_MAGIC or suffix == ".zip":
+        return _read_zip(file)
+    if suffix == ".csv":
+        return read_csv(file)
+    if suffix == ".xml" or (not suffix and start.lstrip().startswith((b"<", b"\xef\xbb\xbf<"))):
+        return read_xml(file)
+    raise SiecleImportError.single(ErrorCode.UNSUPPORTED_FILE_TYPE)
+
+
+def _read_zip(file: BinaryIO) -> RosterFile:
+    try:
+        with zipfile.ZipFile(file) as archive:
+            member = _the_xml_member(archive)
+            if member.file_size > MAX_FILE_BYTES:
+                raise SiecleImportError.single(ErrorCode.FILE_TOO_LARGE,
+                                               limit=MAX_FILE_BYTES // (1024 * 1024))
+            with archive.open(member) as xml:
+                return read_xml(xml)  # type: ignore[arg-type]
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError,
+            EOFError):
+        raise SiecleImportError.single(ErrorCode.INVALID_ZIP) from None
+
+
+def _the_xml_member(archive: zipfile.ZipFile) -> zipfile.ZipInfo:
+    """Exactly one ``.xml`` not starting with a dot; ``__MACOSX/`` and folders ignored."""
+    xml, others = [], []
+    for info in archive.infolist():
+        path = PurePosixPath(info.filename.replace("\\", "/"))
+        if info.is_dir() or (path.parts and path.parts[0] == "__MACOSX"):
+            continue
+        if path.suffix.lower() == ".xml" and not path.name.startswith("."):
+            xml.append(info)
+        else:
+            others.append(info)
+    if len(xml) > 1:
+        raise SiecleImportError.single(ErrorCode.ZIP_SEVERAL_XML)
+    if not xml:
+        raise SiecleImportError.single(ErrorCode.ZIP_NO_XML)
+    if others:
+        raise SiecleImportError.single(ErrorCode.ZIP_UNEXPECTED_FILE)
+    return xml[0]
+
+
+def _seekable(file: BinaryIO) -> BinaryIO:
+    """Zip archives need seeking: spool a non-seekable upload (memory, then disk)."""
+    if file.seekable():
+        return file
+    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    shutil.copyfileobj(file, spool)
+    spool.seek(0)
+    return spool  # type: ignore[return-value]

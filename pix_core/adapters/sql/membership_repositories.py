@@ -1,0 +1,146 @@
+"""SQL memberships, the roster as Pix Orga and reconciliation see it, and their unit of work.
+
+Tying a learner to an account is one conditional UPDATE (``... WHERE user_id IS NULL``):
+of two concurrent ties of the same learner, exactly one changes a row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import Engine, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from pix_core.adapters.sql.membership_tables import MembershipRow
+from pix_core.adapters.sql.organization_repositories import (
+    SqlOrganizationRepository,
+    _organization,
+)
+from pix_core.adapters.sql.organization_tables import OrganizationLearnerRow, OrganizationRow
+from pix_core.adapters.sql.repositories import SqlUnitOfWork, as_utc
+from pix_core.domain.memberships import Membership, Organization, Role, RosterLine
+from pix_core.domain.reconciliation import LearnerLink
+from pix_core.domain.siecle.matching import RosterEntry
+
+L = OrganizationLearnerRow
+
+
+class SqlMembershipRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def find(self, user_id: int, organization_id: int) -> Membership | None:
+        row = self._session.scalars(
+            select(MembershipRow).where(
+                MembershipRow.user_id == user_id, MembershipRow.organization_id == organization_id
+            )
+        ).one_or_none()
+        return None if row is None else _membership(row)
+
+    def add(self, membership: Membership) -> Membership:
+        row = MembershipRow(
+            user_id=membership.user_id,
+            organization_id=membership.organization_id,
+            role=membership.role.value,
+            created_at=membership.created_at,
+        )
+        self._session.add(row)
+        self._session.flush()
+        return _membership(row)
+
+    def update(self, membership: Membership) -> None:
+        row = self._session.get_one(MembershipRow, membership.id)
+        row.role = membership.role.value
+        self._session.flush()
+
+    def list_for_user(self, user_id: int) -> list[tuple[Membership, Organization]]:
+        rows = self._session.execute(
+            select(MembershipRow, OrganizationRow)
+            .join(OrganizationRow, OrganizationRow.id == MembershipRow.organization_id)
+            .where(MembershipRow.user_id == user_id)
+            .order_by(OrganizationRow.name, OrganizationRow.uai)
+        )
+        return [(_membership(m), _organization(o)) for m, o in rows]
+
+
+class SqlLearnerLinkRepository:
+    """``organization_learners`` as reconciliation and the roster page need it."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def active_entries(self, organization_id: int) -> list[RosterEntry]:
+        rows = self._session.scalars(
+            select(L).where(L.organization_id == organization_id, L.is_active.is_(True))
+        )
+        return [
+            RosterEntry(
+                learner_id=row.id,
+                ine=row.ine,
+                first_names=tuple(n for n in (row.first_name, row.second_name,
+                                              row.third_name) if n),
+                last_names=tuple(n for n in (row.last_name, row.usage_name) if n),
+                birthdate=row.birthdate,
+                division=row.division,
+            )
+            for row in rows
+        ]
+
+    def find_for_user(self, organization_id: int, user_id: int) -> LearnerLink | None:
+        return self._one(select(L).where(L.organization_id == organization_id,
+                                         L.user_id == user_id).order_by(L.id).limit(1))
+
+    def find_by_ine(self, organization_id: int, ine: str) -> LearnerLink | None:
+        return self._one(select(L).where(L.organization_id == organization_id, L.ine == ine))
+
+    def get(self, learner_id: int) -> LearnerLink | None:
+        return self._one(select(L).where(L.id == learner_id))
+
+    def roster_lines(self, organization_id: int) -> list[RosterLine]:
+        rows = self._session.scalars(select(L).where(L.organization_id == organization_id))
+        return [
+            RosterLine(row.last_name, row.first_name, row.division,
+                       row.birthdate, row.is_active, row.user_id is not None)
+            for row in rows
+        ]
+
+    def tie(self, learner_id: int, user_id: int, now: datetime) -> bool:
+        result = self._session.execute(
+            update(L)
+            .where(L.id == learner_id, L.user_id.is_(None))
+            .values(user_id=user_id, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined]
+
+    def _one(self, query: object) -> LearnerLink | None:
+        row = self._session.execute(
+            query.with_only_columns(  # type: ignore[attr-defined]
+                L.id, L.organization_id, L.ine, L.user_id, L.is_active
+            )
+        ).one_or_none()
+        return None if row is None else LearnerLink(*row)
+
+
+class SqlOrgaUnitOfWork(SqlUnitOfWork):
+    """The web's unit of work: users and methods plus organisations, memberships, roster."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        self.organizations = SqlOrganizationRepository(session)
+        self.memberships = SqlMembershipRepository(session)
+        self.learners = SqlLearnerLinkRepository(session)
+
+    def __enter__(self) -> SqlOrgaUnitOfWork:
+        return self
+
+
+def orga_unit_of_work_factory(engine: Engine) -> Callable[[], SqlOrgaUnitOfWork]:
+    make_session = sessionmaker(engine, expire_on_commit=False)
+    return lambda: SqlOrgaUnitOfWork(make_session())
+
+
+def _membership(row: MembershipRow) -> Membership:
+    return Membership(row.id, row.user_id, row.organization_id, Role(row.role),
+                      as_utc(row.created_at))

@@ -1,0 +1,1 @@
+"""Pix accounts beyond the GAR: e-mail + password login methods, masked hints."""

@@ -1,0 +1,31 @@
+"""Check that a user may act for an organisation (every Pix Orga route asks this)."""
+
+from __future__ import annotations
+
+from pix_core.domain.memberships import (
+    Membership,
+    MembershipRepository,
+    MembershipRequired,
+    Organization,
+    OrganizationNotFound,
+    OrganizationRepository,
+)
+from pix_core.domain.siecle.learners import normalize_uai
+
+
+def authorize_member(
+    user_id: int,
+    uai: str,
+    organizations: OrganizationRepository,
+    memberships: MembershipRepository,
+    *,
+    admin: bool = False,
+) -> tuple[Organization, Membership]:
+    """The organisation and the membership; raises when absent or not ADMIN as required."""
+    organization = organizations.get_by_uai(normalize_uai(uai))
+    if organization is None or organization.id is None:
+        raise OrganizationNotFound()
+    membership = memberships.find(user_id, organization.id)
+    if membership is None or (admin and not membership.is_admin):
+        raise MembershipRequired("admin_required" if membership else "membership_required")
+    return organization, membership

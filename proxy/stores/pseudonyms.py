@@ -1,0 +1,81 @@
+"""The durable record of pseudonymous subjects: keyed lookups in, random subjects out.
+
+A subject is a random value minted at a user's first login. It is found again through
+*lookup keys*: HMACs of the GAR identifier (or of the INE the roster gave for sure) under
+a versioned secret. Nothing stored reveals an IDO or an INE, and the subject is not derived
+from either, so even the secrets do not lead from a subject back to a person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+metadata = sa.MetaData()
+
+
+def _lookup_table(name: str) -> sa.Table:
+    return sa.Table(
+        name,
+        metadata,
+        sa.Column("lookup_key", sa.String(64), primary_key=True),
+        sa.Column("key_version", sa.String(32), nullable=False),
+        sa.Column("subject", sa.String(64), nullable=False, index=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
+
+
+identifier_subjects = _lookup_table("proxy_identifier_subjects")
+"""GAR identifier (IDO) lookups → subject."""
+
+roster_subjects = _lookup_table("proxy_roster_subjects")
+"""INE lookups (recorded only for a sure roster match) → subject."""
+
+
+class SubjectRecords:
+    """Find, record and re-key lookups in one of the two tables."""
+
+    def __init__(self, engine: sa.Engine, table: sa.Table) -> None:
+        self._engine = engine
+        self._table = table
+
+    def find(self, lookups: Mapping[str, str]) -> tuple[str, str] | None:
+        """``(subject, version)`` for the newest version whose lookup key is recorded."""
+        table = self._table
+        query = sa.select(table.c.subject, table.c.key_version).where(
+            table.c.lookup_key.in_(list(lookups.values())))
+        with self._engine.connect() as connection:
+            found = {row.key_version: row.subject for row in connection.execute(query)}
+        for version in lookups:  # newest first
+            if version in found:
+                return found[version], version
+        return None
+
+    def record(self, version: str, lookup_key: str, subject: str) -> str:
+        """Record ``lookup_key → subject``; if another worker won the race, return its subject."""
+        row = {"lookup_key": lookup_key, "key_version": version, "subject": subject,
+               "created_at": dt.datetime.now(dt.UTC)}
+        try:
+            with self._engine.begin() as connection:
+                connection.execute(sa.insert(self._table).values(**row))
+            return subject
+        except IntegrityError:
+            with self._engine.connect() as connection:
+                return str(connection.execute(
+                    sa.select(self._table.c.subject).where(
+                        self._table.c.lookup_key == lookup_key)).scalar_one())
+
+    def rekey(self, old_key: str, version: str, new_key: str, subject: str) -> None:
+        """Move a lookup to the current secret version (after a rotation), atomically."""
+        table = self._table
+        with self._engine.begin() as connection:
+            connection.execute(sa.delete(table).where(table.c.lookup_key == old_key))
+            exists = connection.execute(
+                sa.select(table.c.lookup_key).where(table.c.lookup_key == new_key)).first()
+            if exists is None:
+                connection.execute(sa.insert(table).values(
+                    lookup_key=new_key, key_version=version, subject=subject,
+                    created_at=dt.datetime.now(dt.UTC)))

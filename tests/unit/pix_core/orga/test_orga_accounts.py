@@ -1,0 +1,134 @@
+"""Passwords, masked hints, Pix Orga login, add-admin, memberships and the roster."""
+
+import pytest
+from orga_fakes import BIRTH, UAI, OrgaUnitOfWork
+from pix_fakes import FakeClock
+
+from pix_core.domain.accounts.errors import OrgaLoginFailed, PixAccountRequired
+from pix_core.domain.accounts.masking import account_hint, mask_email
+from pix_core.domain.accounts.passwords import hash_password, verify_password
+from pix_core.domain.memberships import MembershipRequired, OrganizationNotFound, Role
+from pix_core.domain.users import IdentityProvider
+from pix_core.usecases.add_organization_admin import add_organization_admin
+from pix_core.usecases.list_my_organizations import list_my_organizations
+from pix_core.usecases.log_in_to_pix_orga import log_in_to_pix_orga
+from pix_core.usecases.show_roster import show_roster
+from pix_core.usecases.upload_siecle_roster import UploadResult, upload_siecle_roster
+
+
+def test_password_hashes_are_salted_and_verified():
+    first, second = hash_password("s3cret pass"), hash_password("s3cret pass")
+    assert first != second and first.startswith("scrypt$")
+    assert "s3cret" not in first
+    assert verify_password("s3cret pass", first)
+    assert not verify_password("s3cret pasS", first)
+    assert not verify_password("s3cret pass", None)
+    assert not verify_password("s3cret pass", "garbage")
+    with pytest.raises(ValueError):
+        hash_password("")
+
+
+@pytest.mark.parametrize(("email", "masked"), [
+    ("jeanne.dupont@exemple.fr", "j***@e***.fr"),
+    ("a@b.co.uk", "a***@b***.uk"),
+    ("x@localhost", "x***@l***"),
+])
+def test_emails_are_masked(email, masked):
+    assert mask_email(email) == masked
+    assert account_hint(email) == masked
+    assert account_hint(None) == "un compte connecté via l'ENT (GAR)"
+
+
+def test_orga_login_succeeds_with_the_right_password_only():
+    uow = OrgaUnitOfWork()
+    teacher = uow.teacher(email="jeanne.prof@exemple.fr", password="correct horse")
+    assert log_in_to_pix_orga(" Jeanne.Prof@exemple.fr", "correct horse", uow.methods,
+                              FakeClock()) == teacher.id
+    for email, password in [("jeanne.prof@exemple.fr", "wrong"), ("nobody@exemple.fr",
+                                                                   "correct horse"), ("", "")]:
+        with pytest.raises(OrgaLoginFailed) as caught:
+            log_in_to_pix_orga(email, password, uow.methods, FakeClock())
+        assert caught.value.kind == "orga_login_failed"
+
+
+def test_orga_login_refuses_gar_only_accounts():
+    uow = OrgaUnitOfWork()
+    uow.pupil()
+    with pytest.raises(OrgaLoginFailed):
+        log_in_to_pix_orga("", "x", uow.methods, FakeClock())
+
+
+def test_add_admin_creates_everything_once_and_gives_a_password_once():
+    uow = OrgaUnitOfWork()
+    kwargs = dict(organizations=uow.organizations, users=uow.users, methods=uow.methods,
+                  memberships=uow.memberships, clock=FakeClock())
+    added = add_organization_admin("0561641e", "Admin@Exemple.fr", first_name="Ada",
+                                   last_name="Admin", **kwargs)
+    assert added.organization_created and added.user_created
+    assert added.temporary_password and added.temporary_password not in repr(added)
+    user_id = log_in_to_pix_orga("admin@exemple.fr", added.temporary_password, uow.methods,
+                                 FakeClock())
+    [(membership, organization)] = uow.memberships.list_for_user(user_id)
+    assert (membership.role, organization.uai) == (Role.ADMIN, UAI)
+    again = add_organization_admin(UAI, "admin@exemple.fr", **kwargs)
+    assert (again.organization_created, again.user_created, again.temporary_password) == (
+        False, False, None)
+    assert len(uow.memberships.rows) == 1
+
+
+def test_add_admin_promotes_a_member_and_refuses_bad_input():
+    uow = OrgaUnitOfWork()
+    org = uow.school()
+    teacher = uow.teacher(role=Role.MEMBER, organization=org)
+    kwargs = dict(organizations=uow.organizations, users=uow.users, methods=uow.methods,
+                  memberships=uow.memberships, clock=FakeClock())
+    assert add_organization_admin(UAI, teacher.email, **kwargs).temporary_password is None
+    assert uow.memberships.find(teacher.id, org.id).role is Role.ADMIN
+    for uai, email in [("123", "a@b.fr"), (UAI, "not-an-email")]:
+        with pytest.raises(ValueError):
+            add_organization_admin(uai, email, **kwargs)
+
+
+def test_a_gar_only_account_cannot_use_pix_orga():
+    uow = OrgaUnitOfWork()
+    pupil = uow.pupil()
+    with pytest.raises(PixAccountRequired):
+        list_my_organizations(pupil.id, uow.methods, uow.memberships)
+
+
+def test_roster_is_for_members_only():
+    uow = OrgaUnitOfWork()
+    org = uow.school()
+    member = uow.teacher(role=Role.MEMBER, organization=org)
+    outsider = uow.teacher(email="autre@exemple.fr")
+    uow.learners.put(org.id, "123456789AB", "Flora", "Dupont", BIRTH, user_id=5)
+    uow.learners.put(org.id, "123456789AC", "Léo", "Martin", BIRTH, active=False)
+    roster = show_roster(member.id, UAI.lower(), uow.organizations, uow.memberships,
+                         uow.learners)
+    assert [(line.last_name, line.is_tied, line.is_active) for line in roster.lines] == [
+        ("Dupont", True, True), ("Martin", False, False)]
+    with pytest.raises(MembershipRequired):
+        show_roster(outsider.id, UAI, uow.organizations, uow.memberships, uow.learners)
+    with pytest.raises(OrganizationNotFound):
+        show_roster(member.id, "0999999Z", uow.organizations, uow.memberships, uow.learners)
+
+
+def test_only_admins_upload_a_roster():
+    uow = OrgaUnitOfWork()
+    org = uow.school()
+    member = uow.teacher(role=Role.MEMBER, organization=org)
+    admin = uow.teacher(email="admin@exemple.fr", role=Role.ADMIN, organization=org)
+    calls = []
+
+    def importer(organization, filename, stream):
+        calls.append((organization.uai, filename))
+        return UploadResult(ok=True, created=1)
+
+    kwargs = dict(organizations=uow.organizations, memberships=uow.memberships,
+                  importer=importer)
+    with pytest.raises(MembershipRequired) as caught:
+        upload_siecle_roster(member.id, UAI, "f.xml", None, **kwargs)
+    assert caught.value.kind == "admin_required"
+    assert upload_siecle_roster(admin.id, UAI, "f.xml", None, **kwargs).created == 1
+    assert calls == [(UAI, "f.xml")]
+    assert IdentityProvider.PIX  # the admin logs in with a PIX method
