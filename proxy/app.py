@@ -41,10 +41,17 @@ from proxy.errors import (
 )
 from proxy.keys import load_keys
 from proxy.settings import ProxySettings
+from proxy.state_cookie import (
+    TamperedStateCookie,
+    mac_key,
+    seal_set_cookie_headers,
+    unseal_cookie_header,
+)
 
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 512 * 1024
+STATE_COOKIE_TAMPERED = "state_cookie_tampered"
 
 SECURITY_HEADERS = [
     ("Content-Security-Policy", "default-src 'none'; style-src 'self'; frame-ancestors 'none'; "
@@ -59,6 +66,10 @@ SECURITY_HEADERS = [
 class ProxyApplication(WsgiApplication):
     """SATOSA's WSGI application with French error pages and privacy-safe logging."""
 
+    def __init__(self, config):
+        super().__init__(config)
+        self._state_mac_key = mac_key(config["STATE_ENCRYPTION_KEY"])
+
     def __call__(self, environ, start_response, debug=False):
         try:
             context = self._context(environ)
@@ -68,10 +79,14 @@ class ProxyApplication(WsgiApplication):
                               headers=headers + SECURITY_HEADERS,
                               content_type=_content_type(response.headers))
         except Exception as error:  # every failure becomes a page; none leaks a traceback
-            page = render_error(_as_proxy_error(error))
+            proxy_error = _as_proxy_error(error)
+            page = render_error(proxy_error)
             answer = Response(page.body, status=page.status,
                               content_type="text/html; charset=utf-8",
                               headers=SECURITY_HEADERS)
+            if proxy_error.code == STATE_COOKIE_TAMPERED:  # or the retry fails the same way
+                answer.delete_cookie(self.config["COOKIE_STATE_NAME"], path="/", secure=True,
+                                     httponly=True, samesite="None")
         return answer(environ, start_response)
 
     def _context(self, environ) -> Context:
@@ -93,6 +108,20 @@ class ProxyApplication(WsgiApplication):
         context.cookie = context.http_headers.get("HTTP_COOKIE", "")
         context.request_authorization = context.http_headers.get("HTTP_AUTHORIZATION", "")
         return context
+
+    def _load_state(self, context):
+        """Check the state cookie's seal before SATOSA decrypts it (AES-CBC, no MAC)."""
+        name = self.config["COOKIE_STATE_NAME"]
+        try:
+            context.cookie = unseal_cookie_header(self._state_mac_key, name, context.cookie)
+        except TamperedStateCookie as error:
+            raise SessionExpired(STATE_COOKIE_TAMPERED) from error
+        super()._load_state(context)
+
+    def _save_state(self, resp, context):
+        super()._save_state(resp, context)
+        resp.headers = seal_set_cookie_headers(self._state_mac_key,
+                                               self.config["COOKIE_STATE_NAME"], resp.headers)
 
     def run(self, context):
         """Route, run the endpoint, save the state cookie; errors propagate to ``__call__``."""

@@ -16,11 +16,19 @@ What it adds to SATOSA's stock ``OpenIDConnectFrontend``:
 
 from __future__ import annotations
 
+import base64
+import binascii
+import contextvars
+import datetime as dt
+import hmac
+import json
 import logging
 import re
-from urllib.parse import urlencode
+import time
+from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 from oic.oic.message import AuthorizationErrorResponse, TokenErrorResponse
+from pyop.exceptions import InvalidAuthorizationCode
 from pyop.storage import StorageBase
 from pyop.userinfo import Userinfo
 from satosa.frontends.openid_connect import (
@@ -28,7 +36,7 @@ from satosa.frontends.openid_connect import (
     combine_select_first_value,
     combine_values_by_claim,
 )
-from satosa.response import BadRequest, SeeOther
+from satosa.response import BadRequest, SeeOther, Unauthorized
 
 from proxy.clients import RelyingParty
 from proxy.errors import OidcRequestRejected
@@ -43,6 +51,16 @@ combine_values_by_claim.update({name: combine_select_first_value for name in SIN
 
 _PKCE_CHALLENGE = re.compile(r"^[A-Za-z0-9_-]{43,128}$")
 REDEEMED_CODE_PREFIX = "pixgar:redeemed-code:"
+CODE_TOKEN_PREFIX = "pixgar:code-token:"    # hashed code -> access token it was redeemed for
+REPLAYED_CODE_PREFIX = "pixgar:replayed-code:"  # hashed code -> a second redemption was tried
+AUTH_TIME_PREFIX = "pixgar:auth-time:"      # hashed code -> when the GAR authenticated the user
+# the auth_time of the code being redeemed by this request (per thread / per request)
+_auth_time_of_request: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "pixgar_auth_time", default=None)
+
+
+class ClientAuthenticationFailed(Exception):
+    """The token request's client authentication is missing, malformed or wrong."""
 
 
 class PixOpenIDProvider(OpenIDConnectFrontend):
@@ -69,6 +87,7 @@ class PixOpenIDProvider(OpenIDConnectFrontend):
         self.provider.userinfo = Userinfo(self.user_db)
         self._redis = redis_client(conf["db_uri"])
         self._code_ttl = int(provider_config.get("authorization_code_lifetime", 600))
+        self._token_ttl = claims_ttl
 
     def handle_authn_request(self, context):
         """Check client, redirect URI and PKCE before SATOSA/pyop see the request."""
@@ -83,9 +102,32 @@ class PixOpenIDProvider(OpenIDConnectFrontend):
             return _error_redirect(redirect_uri, "invalid_request",
                                    "PKCE with code_challenge_method=S256 is required",
                                    params.get("state"))
+        if "none" in params.get("prompt", "").split():
+            # The proxy keeps no session of its own: every login is a trip to the GAR,
+            # which may show a page. prompt=none can therefore never be honoured.
+            return _error_redirect(redirect_uri, "login_required",
+                                   "the proxy cannot authenticate without interaction",
+                                   params.get("state"))
         if params.get("login_hint"):
             context.decorate(LOGIN_HINT, params["login_hint"])
         return super().handle_authn_request(context)
+
+    def handle_authn_response(self, context, internal_resp):
+        """Issue the code; remember when the GAR authenticated the user (``auth_time``)."""
+        response = super().handle_authn_response(context, internal_resp)
+        code = _code_in(response)
+        if code:
+            auth_time = _epoch(getattr(internal_resp.auth_info, "timestamp", None))
+            self._redis.set(AUTH_TIME_PREFIX + hashed(code), str(auth_time).encode("ascii"),
+                            ex=self._code_ttl)
+        return response
+
+    def _get_extra_id_token_claims(self, user_id, client_id):
+        claims = dict(super()._get_extra_id_token_claims(user_id, client_id))
+        auth_time = _auth_time_of_request.get()
+        if auth_time is not None:
+            claims["auth_time"] = auth_time  # required with max_age (OIDC Core §3.1.2.1)
+        return claims
 
     def handle_backend_error(self, exception):
         """Tell the relying party the login failed, without the internal reason."""
@@ -95,18 +137,142 @@ class PixOpenIDProvider(OpenIDConnectFrontend):
                                auth_req.get("state"))
 
     def token_endpoint(self, context):
-        """Redeem a code at most once, even when requests race on several workers."""
-        code = (context.request or {}).get("code")
-        if code and not self._first_redemption(code):
-            logger.warning("authorization code presented twice; refused")
-            error = TokenErrorResponse(error="invalid_grant",
-                                       error_description="authorization code already used")
-            return BadRequest(error.to_json(), content="application/json")
+        """Authenticate the client, then redeem its code at most once, even across workers.
+
+        A second redemption of a code is refused *and* revokes the access token the first
+        one issued (RFC 6749 §4.1.2), but only when the code's own client presents it, so
+        a party that merely saw the code cannot revoke the real login.
+        """
+        params = context.request or {}
+        try:
+            client_id, secret = self._authenticate_client(params, context.request_authorization)
+        except ClientAuthenticationFailed:
+            logger.warning("token request with failed client authentication; refused")
+            error = TokenErrorResponse(error="invalid_client",
+                                       error_description="client authentication failed")
+            return Unauthorized(error.to_json(), headers=[("WWW-Authenticate", "Basic")],
+                                content="application/json")
+        # pyop accepts only the method a client registered: hand it the checked credentials
+        # in the Basic form, whichever of the two advertised methods the client used.
+        context.request = {k: v for k, v in params.items() if k != "client_secret"}
+        context.request_authorization = _basic(client_id, secret)
+        code = params.get("code")
+        if code and self._code_belongs_to(code, client_id):
+            if not self._first_redemption(code):
+                logger.warning("authorization code presented twice; refused, tokens revoked")
+                self._revoke_tokens_of(code)
+                error = TokenErrorResponse(error="invalid_grant",
+                                           error_description="authorization code already used")
+                return BadRequest(error.to_json(), content="application/json")
+            stored = self._redis.get(AUTH_TIME_PREFIX + hashed(code))
+            marker = _auth_time_of_request.set(int(stored) if stored else None)
+            try:
+                response = super().token_endpoint(context)
+            finally:
+                _auth_time_of_request.reset(marker)
+            self._remember_token_of(code, response)
+            return response
         return super().token_endpoint(context)
+
+    def _authenticate_client(self, params, authorization: str | None) -> tuple[str, str]:
+        """``client_secret_basic`` or ``client_secret_post``, exactly one, constant time."""
+        if authorization:
+            if "client_secret" in params:
+                raise ClientAuthenticationFailed("two authentication methods")
+            scheme, _, credentials = authorization.strip().partition(" ")
+            if scheme.lower() != "basic":
+                raise ClientAuthenticationFailed("scheme")
+            try:
+                decoded = base64.b64decode(credentials.strip(), validate=True).decode("utf-8")
+            except (binascii.Error, UnicodeDecodeError) as error:
+                raise ClientAuthenticationFailed("encoding") from error
+            raw_id, separator, raw_secret = decoded.partition(":")
+            if not separator:
+                raise ClientAuthenticationFailed("encoding")
+            client_id, secret = unquote(raw_id), unquote(raw_secret)
+            if params.get("client_id", client_id) != client_id:
+                raise ClientAuthenticationFailed("two client ids")
+        else:
+            client_id, secret = params.get("client_id", ""), params.get("client_secret")
+            if secret is None:
+                raise ClientAuthenticationFailed("no authentication")
+        party = self.relying_parties.get(client_id)
+        expected = party.secret.reveal() if party else "\0" * 32
+        matches = hmac.compare_digest(secret.encode("utf-8"), expected.encode("utf-8"))
+        if party is None or not matches or not secret:
+            raise ClientAuthenticationFailed("wrong credentials")
+        return client_id, secret
+
+    def _code_belongs_to(self, code: str, client_id: str) -> bool:
+        try:
+            request = self.provider.authz_state.get_authorization_request_for_code(code)
+        except InvalidAuthorizationCode:
+            return False  # pyop answers invalid_grant
+        return request.get("client_id") == client_id
 
     def _first_redemption(self, code: str) -> bool:
         key = REDEEMED_CODE_PREFIX + hashed(code)
         return bool(self._redis.set(key, b"1", nx=True, ex=self._code_ttl))
+
+    def _remember_token_of(self, code: str, response) -> None:
+        """Keep which access token ``code`` gave, and revoke it if a replay came meanwhile."""
+        if not str(response.status).startswith("200"):
+            return
+        access_token = _json_field(response.message, "access_token")
+        if not access_token:
+            return
+        self._redis.set(CODE_TOKEN_PREFIX + hashed(code), access_token.encode("utf-8"),
+                        ex=self._token_ttl)
+        if self._redis.exists(REPLAYED_CODE_PREFIX + hashed(code)):
+            self._revoke_tokens_of(code)
+
+    def _revoke_tokens_of(self, code: str) -> None:
+        self._redis.set(REPLAYED_CODE_PREFIX + hashed(code), b"1", ex=self._token_ttl)
+        issued = self._redis.get(CODE_TOKEN_PREFIX + hashed(code))
+        if issued is None:
+            return  # the first redemption has not finished: it checks the replay mark
+        access_tokens = self.provider.authz_state.access_tokens
+        try:
+            del access_tokens[issued.decode("utf-8")]
+        except KeyError:
+            pass  # already expired
+        logger.warning("access token issued for a replayed authorization code revoked")
+
+
+def _basic(client_id: str, secret: str) -> str:
+    pair = f"{quote(client_id, safe='')}:{quote(secret, safe='')}"
+    return "Basic " + base64.b64encode(pair.encode("utf-8")).decode("ascii")
+
+
+def _code_in(response) -> str | None:
+    for name, value in getattr(response, "headers", []):
+        if name.lower() == "location":
+            return parse_qs(urlsplit(value).query).get("code", [None])[0]
+    return None
+
+
+def _epoch(instant) -> int:
+    """A SAML AuthnInstant (``2025-01-01T10:00:00Z``) as seconds since the epoch."""
+    if isinstance(instant, str | bytes) and instant:
+        text = instant.decode() if isinstance(instant, bytes) else instant
+        try:
+            parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            return int(time.time())
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=dt.UTC)
+        return int(parsed.timestamp())
+    if isinstance(instant, int | float):
+        return int(instant)
+    return int(time.time())
+
+
+def _json_field(body, name: str):
+    try:
+        value = json.loads(body)
+    except (TypeError, ValueError):
+        return None
+    return value.get(name) if isinstance(value, dict) else None
 
 
 def _error_redirect(redirect_uri: str, error: str, description: str, state: str | None):

@@ -31,9 +31,7 @@ TEST_REDIS_URL = os.environ.get("PIXGAR_TEST_REDIS_URL", "redis://127.0.0.1:6379
 
 @pytest.fixture(scope="session")
 def redis_url() -> str:
-    client = redis.Redis.from_url(TEST_REDIS_URL)
-    client.ping()
-    client.flushdb()
+    redis.Redis.from_url(TEST_REDIS_URL).ping()  # never flushed: other runs may share it
     return TEST_REDIS_URL
 
 

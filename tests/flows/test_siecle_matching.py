@@ -7,24 +7,24 @@ from urllib.parse import urlsplit
 import pytest
 
 from gar_sim.users import SCHOOL_UAI, get_user
+from pix_core.adapters.siecle.synthetic import SyntheticPupil, siecle_xml
 from pixgar.cli import main as pixgar
 from tests.flows.conftest import Browser, count_users
-from tests.support.siecle_xml import Pupil, siecle_xml
 from tests.support.wsgi_transport import routed_session
 
 ROSTER = [
-    Pupil("070801234AB", "Lefèvre", "Léa", "14/03/2011", "3A"),
-    Pupil("070801235BC", "Benoît", "Chloé", "02/07/2011", "3A"),
+    SyntheticPupil("1", "070801234AB", "Lefèvre", "Léa", "14/03/2011", "2", "3A"),
+    SyntheticPupil("2", "070801235BC", "Benoît", "Chloé", "02/07/2011", "2", "3A"),
     # two Théo Martin in 3A: the GAR's Théo Martin of 3A is a homonym case
-    Pupil("070801236CD", "Martin", "Théo", "20/01/2011", "3A", sex="1"),
-    Pupil("070801237DE", "Martin", "Théo", "05/09/2011", "3A", sex="1"),
+    SyntheticPupil("3", "070801236CD", "Martin", "Théo", "20/01/2011", "1", "3A"),
+    SyntheticPupil("4", "070801237DE", "Martin", "Théo", "05/09/2011", "1", "3A"),
 ]
 
 
 @pytest.fixture(scope="module")
 def roster(stack, tmp_path_factory, monkeypatch_module):
     path = tmp_path_factory.mktemp("siecle") / "ElevesSansAdresses.xml"
-    path.write_bytes(siecle_xml(SCHOOL_UAI, ROSTER))
+    path.write_bytes(siecle_xml(ROSTER, SCHOOL_UAI))
     monkeypatch_module.setenv("DATABASE_URL", stack.env["DATABASE_URL"])
     assert pixgar(["siecle", "import", str(path), "--uai", SCHOOL_UAI]) == 0
     return ROSTER

@@ -62,7 +62,8 @@ class OidcClient:
 
     def __post_init__(self) -> None:
         self.secret = self.secret or self.env["PIX_CLIENT_SECRET"]
-        self.redirect_uri = self.redirect_uri or f"{self.env['PIX_BASE_URL']}/connexion/oidc/callback"
+        callback = f"{self.env['PIX_BASE_URL']}/connexion/oidc/callback"
+        self.redirect_uri = self.redirect_uri or callback
 
     @property
     def issuer(self) -> str:

@@ -6,9 +6,10 @@ import shutil
 import tempfile
 import zipfile
 from pathlib import PurePosixPath
-from typing import IO, BinaryIO
+from typing import BinaryIO
 
 from pix_core.adapters.siecle.csv_reader import read_csv
+from pix_core.adapters.siecle.text import LimitedReader
 from pix_core.adapters.siecle.xml_reader import read_xml
 from pix_core.domain.siecle.errors import MAX_FILE_BYTES, ErrorCode, SiecleImportError
 from pix_core.domain.siecle.records import RosterFile
@@ -18,7 +19,15 @@ ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # an archive, an empty archive
 
 def read_roster_file(file: BinaryIO, filename: str) -> RosterFile:
     """Read a SIECLE export (``RosterReader``); raise ``SiecleImportError`` when refused."""
-    file = _seekable(file)
+    if getattr(file, "seekable", lambda: False)():
+        return _read_seekable(file, filename)
+    with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as spool:
+        shutil.copyfileobj(LimitedReader(file), spool)  # zip archives need seeking
+        spool.seek(0)
+        return _read_seekable(spool, filename)  # type: ignore[arg-type]
+
+
+def _read_seekable(file: BinaryIO, filename: str) -> RosterFile:
     start = file.read(4)
     file.seek(0)
     suffix = PurePosixPath(filename.replace("\\", "/")).suffix.lower()
@@ -63,13 +72,3 @@ def _the_xml_member(archive: zipfile.ZipFile) -> zipfile.ZipInfo:
     if others:
         raise SiecleImportError.single(ErrorCode.ZIP_UNEXPECTED_FILE)
     return xml[0]
-
-
-def _seekable(file: BinaryIO) -> BinaryIO:
-    """Zip archives need seeking: spool a non-seekable upload (memory, then disk)."""
-    if file.seekable():
-        return file
-    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    shutil.copyfileobj(file, spool)
-    spool.seek(0)
-    return spool  # type: ignore[return-value]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
+from typing import Any
 
 from pix_core.domain.siecle.matching import RosterEntry
 
@@ -108,5 +109,5 @@ class Learner(LearnerData):
         )
 
 
-def _values(data: LearnerData) -> dict[str, object]:
+def _values(data: LearnerData) -> dict[str, Any]:
     return {name: getattr(data, name) for name in DATA_FIELDS}

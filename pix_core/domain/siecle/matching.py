@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 
 from rapidfuzz.distance import Levenshtein
 
@@ -48,7 +48,7 @@ class RosterEntry:
         return {n for n in map(normalize_name, self.last_names) if n}
 
 
-class MatchStatus(str, Enum):
+class MatchStatus(StrEnum):
     """Why a person was, or was not, tied to a learner (also the claim value at the proxy)."""
 
     MATCHED = "matched"
@@ -77,21 +77,24 @@ def _close(given: str, candidates: set[str]) -> bool:
     return any(Levenshtein.distance(given, c) / len(given) <= TOLERANCE for c in candidates)
 
 
-def _select(entries: Sequence[RosterEntry], first: str, last: str,
+_Normalized = tuple[RosterEntry, set[str], set[str]]
+
+
+def _select(candidates: Sequence[_Normalized], first: str, last: str,
             same: Callable[[str, set[str]], bool]) -> list[RosterEntry]:
-    return [e for e in entries
-            if same(first, e.normalized_first_names()) and same(last, e.normalized_last_names())]
+    return [entry for entry, firsts, lasts in candidates
+            if same(first, firsts) and same(last, lasts)]
 
 
 def find_learner(entries: Iterable[RosterEntry], first_name: str, last_name: str, *,
                  birthdate: date | None = None, division: str | None = None) -> MatchOutcome:
     """Match a person against ``entries``, narrowed by birth date and class when given."""
-    candidates = [e for e in entries
-                  if (birthdate is None or e.birthdate == birthdate)
-                  and (division is None or e.division == division)]
     first, last = normalize_name(first_name), normalize_name(last_name)
     if not first or not last:
         return MatchOutcome(MatchStatus.NONE)
+    candidates = [(e, e.normalized_first_names(), e.normalized_last_names()) for e in entries
+                  if (birthdate is None or e.birthdate == birthdate)
+                  and (division is None or e.division == division)]
     for same, strict in ((_equal, True), (_close, False)):
         found = _select(candidates, first, last, same)
         if len(found) == 1:

