@@ -10,16 +10,21 @@ from typing import Any
 import requests
 from werkzeug.middleware.shared_data import SharedDataMiddleware
 
+from pix_core.adapters.campaign_positioning import ContentCatalog, PositioningAssessments
+from pix_core.adapters.http.security_headers import SecurityHeaders
 from pix_core.adapters.http.sessions import SessionStore
-from pix_core.adapters.http.web import PixWeb, WebConfig
+from pix_core.adapters.http.web import SECURITY_HEADERS, PixWeb, WebConfig
 from pix_core.adapters.oidc.port import RelyingParty
 from pix_core.adapters.oidc.relying_party import OidcRelyingParty, RelyingPartyConfig
 from pix_core.adapters.siecle import read_roster_file
+from pix_core.adapters.sql.campaign_repositories import campaign_unit_of_work_factory
 from pix_core.adapters.sql.engine import make_engine
-from pix_core.adapters.sql.membership_repositories import orga_unit_of_work_factory
 from pix_core.adapters.sql.organization_repositories import roster_unit_of_work_factory
+from pix_core.adapters.sql.rate_limit_counters import SqlAttemptCounter
 from pix_core.adapters.sql.session_store import SqlSessionStore
+from pix_core.content import default_content
 from pix_core.domain.clock import Clock
+from pix_core.domain.rate_limit import RateLimiter
 from pix_core.settings import PixSettings
 from pix_core.usecases.upload_siecle_roster import siecle_importer
 
@@ -65,13 +70,21 @@ def create_app(
             ),
             http_session or default_http_session(settings),
         )
+    content = default_content()  # checked here: invalid content stops the start-up
     importer = siecle_importer(roster_unit_of_work_factory(engine), read_roster_file, clock)
     web = PixWeb(
         WebConfig(base_url=settings.base_url, issuer=settings.issuer),
         relying_party=relying_party,
-        unit_of_work=orga_unit_of_work_factory(engine),
+        unit_of_work=campaign_unit_of_work_factory(  # Pix Orga, assessments, campaigns
+            engine, lambda uow: PositioningAssessments(
+                uow, content, clock, max_open_level=settings.max_open_level)),
         sessions=session_store or SqlSessionStore(engine, settings.session_lifetime),
         clock=clock,
         importer_for=lambda _uow: importer,
+        limiter=RateLimiter(SqlAttemptCounter(engine), clock),  # shared by every worker
+        catalog=ContentCatalog(content),
+        content=content,
+        max_open_level=settings.max_open_level,
     )
-    return SharedDataMiddleware(web, {"/static": str(STATIC_DIR)}, cache_timeout=3600)
+    static = SharedDataMiddleware(web, {"/static": str(STATIC_DIR)}, cache_timeout=3600)
+    return SecurityHeaders(static, SECURITY_HEADERS)

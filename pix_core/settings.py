@@ -10,6 +10,7 @@
 | ``DATABASE_URL`` | ``sqlite:///<PIXGAR_DATA_DIR or ./var>/pix.db`` |
 | ``PIX_SESSION_LIFETIME_MINUTES`` | ``480`` |
 | ``LOG_LEVEL`` | ``INFO`` |
+| ``PIX_MAX_LEVEL`` | ``5`` (highest competence level open to users, 1..8) |
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class PixSettings:
     proxy_ca_file: Path | None = None
     session_lifetime: timedelta = timedelta(hours=8)
     log_level: str = "INFO"
+    max_open_level: int = 5
 
     @property
     def issuer(self) -> str:
@@ -69,6 +71,7 @@ class PixSettings:
                 minutes=_positive_int(env, "PIX_SESSION_LIFETIME_MINUTES", 480)
             ),
             log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
+            max_open_level=_max_level(env),
         )
 
 
@@ -102,4 +105,11 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
         raise SettingsError(f"{name} must be an integer") from None
     if value <= 0:
         raise SettingsError(f"{name} must be positive")
+    return value
+
+
+def _max_level(env: Mapping[str, str]) -> int:
+    value = _positive_int(env, "PIX_MAX_LEVEL", 5)
+    if value > 8:
+        raise SettingsError("PIX_MAX_LEVEL must be between 1 and 8")
     return value

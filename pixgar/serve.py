@@ -41,13 +41,27 @@ def gunicorn_options(default_port: int) -> dict[str, Any]:
 
 
 def serve_proxy() -> int:
+    """Check the whole configuration once, here, before gunicorn forks any worker.
+
+    A configuration error (GAR metadata unreachable, missing key, ...) raises here, so
+    ``pixgar`` prints one line naming the variable and exits 2, instead of every worker
+    failing to boot with a traceback. The GAR metadata is fetched once: the workers (and
+    any worker gunicorn respawns later) read the copy validated here, so a metadata URL
+    that becomes unreachable while the proxy runs changes nothing until the next start.
+    """
+    import dataclasses
+
     from proxy.app import create_app
+    from proxy.config import idp_metadata_file
     from proxy.settings import ProxySettings
 
     os.environ.setdefault("PIXGAR_GENERATE_DEV_KEYS", "0")  # production: keys are handed in
     if not os.environ.get("REDIS_URL"):
         raise SystemExit("pixgar serve proxy: REDIS_URL is required (state shared by workers)")
-    _Gunicorn(lambda: create_app(ProxySettings.from_env()), gunicorn_options(8443)).run()
+    settings = ProxySettings.from_env()
+    pinned = dataclasses.replace(settings, gar_idp_metadata=str(idp_metadata_file(settings)))
+    create_app(pinned)  # fails now, with the admin message, or never in a worker
+    _Gunicorn(lambda: create_app(pinned), gunicorn_options(8443)).run()
     return 0
 
 

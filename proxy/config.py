@@ -6,6 +6,7 @@ This is the one place where the proxy's settings, keys and plugins meet.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -74,7 +75,9 @@ def idp_metadata_file(settings: ProxySettings) -> Path:
         raise ConfigurationError(f"GAR_IDP_METADATA: cannot fetch {location}: {error}") from error
     cached = settings.data_dir / "metadata" / "gar-idp.xml"
     cached.parent.mkdir(parents=True, exist_ok=True)
-    cached.write_bytes(answer.content)
+    partial = cached.with_name(f".{cached.name}.{os.getpid()}.part")
+    partial.write_bytes(answer.content)
+    os.replace(partial, cached)  # atomic: a process reading the copy never sees half a file
     return cached
 
 

@@ -16,11 +16,16 @@ What it adds to SATOSA's stock ``SAMLBackend``:
 
 from __future__ import annotations
 
+import base64
+import binascii
+import calendar
 import datetime as dt
 import logging
 from typing import Any
 from urllib.parse import urlencode
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as safe_fromstring
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.time_util import str_to_time
 from satosa.backends.saml2 import SAMLBackend
@@ -63,6 +68,21 @@ LOGIN_HINT = "pixgar.login_hint"
 
 SIGNATURE_ALGORITHM = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
 DIGEST_ALGORITHM = "http://www.w3.org/2001/04/xmlenc#sha256"
+
+_DS = "{http://www.w3.org/2000/09/xmldsig#}"
+ACCEPTED_SIGNATURE_METHODS = frozenset(
+    f"http://www.w3.org/2001/04/xmldsig-more#rsa-sha{n}" for n in (256, 384, 512))
+ACCEPTED_DIGEST_METHODS = frozenset({
+    "http://www.w3.org/2001/04/xmlenc#sha256",
+    "http://www.w3.org/2001/04/xmldsig-more#sha384",
+    "http://www.w3.org/2001/04/xmlenc#sha512",
+})
+ACCEPTED_TRANSFORMS = frozenset({
+    "http://www.w3.org/2000/09/xmldsig#enveloped-signature",
+    "http://www.w3.org/2001/10/xml-exc-c14n#",
+})
+ACCEPTED_CANONICALIZATIONS = frozenset({"http://www.w3.org/2001/10/xml-exc-c14n#"})
+_XINCLUDE = "{http://www.w3.org/2001/XInclude}"
 
 
 class GarServiceProvider(SAMLBackend):
@@ -121,6 +141,7 @@ class GarServiceProvider(SAMLBackend):
             raise SamlResponseRejected("missing_saml_response")
         if len(saml_response) > self.max_response_bytes:
             raise SamlResponseRejected("oversized_response")
+        check_xml_policy(saml_response)
         request_id = self._consume_pending_request(context)
         outstanding = {request_id: self.acs_url} if request_id else {}
         response = self._parse(saml_response, binding, outstanding)
@@ -159,6 +180,12 @@ class GarServiceProvider(SAMLBackend):
         if not in_response_to and not self.allow_unsolicited:
             raise SamlResponseRejected("unsolicited_disabled")
         for assertion in response.assertions or [response.assertion]:
+            restrictions = assertion.conditions.audience_restriction if assertion.conditions \
+                else []
+            if not restrictions or any(
+                    self.sp.config.entityid not in [(a.text or "").strip() for a in r.audience]
+                    for r in restrictions):
+                raise SamlResponseRejected("audience_missing")  # Web SSO profile: required
             for confirmation in assertion.subject.subject_confirmation:
                 data = confirmation.subject_confirmation_data
                 if data is None or data.recipient != self.acs_url:
@@ -213,6 +240,43 @@ class GarServiceProvider(SAMLBackend):
         return InternalData.from_dict(identity) if identity is not None else None
 
 
+def check_xml_policy(saml_response: str) -> None:
+    """Refuse, before pysaml2 and ``xmlsec1`` see it, XML that our policy never accepts.
+
+    No DTD at all (entities, external DTDs, billion laughs), no XInclude, and for every
+    signature an allow-list of algorithms: RSA with SHA-256/384/512, SHA-256/384/512
+    digests, exclusive canonicalization, the enveloped-signature transform (no XSLT or
+    XPath transforms, which ``xmlsec1`` would run). pysaml2 accepts SHA-1 on its own.
+    """
+    try:
+        document = safe_fromstring(base64.b64decode(saml_response),
+                                   forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except (binascii.Error, ValueError):
+        raise SamlResponseRejected("not_base64") from None
+    except DefusedXmlException:
+        raise SamlResponseRejected("dtd_forbidden") from None
+    except Exception:  # any parse error means "refuse"
+        raise SamlResponseRejected("unparsable_xml") from None
+    if any(element.tag.startswith(_XINCLUDE) for element in document.iter()):
+        raise SamlResponseRejected("xinclude_forbidden")
+    for signature in document.iter(f"{_DS}Signature"):
+        _check_algorithms(signature)
+
+
+def _check_algorithms(signature) -> None:
+    signed_info = signature.find(f"{_DS}SignedInfo")
+    if signed_info is None:
+        raise SamlResponseRejected("signature_without_signed_info")
+    checks = [(f"{_DS}CanonicalizationMethod", ACCEPTED_CANONICALIZATIONS),
+              (f"{_DS}SignatureMethod", ACCEPTED_SIGNATURE_METHODS),
+              (f"{_DS}Reference/{_DS}DigestMethod", ACCEPTED_DIGEST_METHODS),
+              (f"{_DS}Reference/{_DS}Transforms/{_DS}Transform", ACCEPTED_TRANSFORMS)]
+    for path, accepted in checks:
+        for element in signed_info.findall(path):
+            if element.get("Algorithm") not in accepted:
+                raise SamlResponseRejected("signature_algorithm_not_allowed")
+
+
 def _expiry(assertion: Any, now: dt.datetime) -> dt.datetime:
     """The latest NotOnOrAfter of the assertion (Conditions and SubjectConfirmationData)."""
     stamps = []
@@ -222,7 +286,8 @@ def _expiry(assertion: Any, now: dt.datetime) -> dt.datetime:
         data = confirmation.subject_confirmation_data
         if data is not None and data.not_on_or_after:
             stamps.append(data.not_on_or_after)
-    moments = [dt.datetime(*str_to_time(s)[:6], tzinfo=dt.UTC) for s in stamps]
+    moments = [dt.datetime.fromtimestamp(calendar.timegm(str_to_time(s)), dt.UTC)
+               for s in stamps]
     return max(moments, default=now + dt.timedelta(hours=1))
 
 

@@ -139,6 +139,13 @@ def count_users(engine) -> int:
         return int(connection.execute(sa.text("SELECT count(*) FROM users")).scalar_one())
 
 
+def accounts_named(engine, first_name: str, last_name: str) -> int:
+    """How many Pix accounts carry these names (one pupil must never get two)."""
+    query = sa.text("SELECT count(*) FROM users WHERE first_name = :f AND last_name = :l")
+    with engine.connect() as connection:
+        return int(connection.execute(query, {"f": first_name, "l": last_name}).scalar_one())
+
+
 def query_of(url: str) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
 

@@ -4,9 +4,23 @@ from __future__ import annotations
 
 from gar_sim.users import get_user
 from pix_core.domain.framework import PIX_FRAMEWORK
-from tests.flows.conftest import count_users
+from tests.flows.conftest import accounts_named, count_users
 
 PUPIL = "lea-lefevre"
+
+
+def assert_one_account(pix_db, user_id: str) -> None:
+    user = get_user(user_id)
+    assert accounts_named(pix_db, user.pre, user.nom) == 1
+
+
+def fresh_ido_login(browser, gar, user_id: str, ido: str):
+    """A login as ``user_id`` but with an IDO the stack has never seen: a brand-new GAR user."""
+    browser.click_pix(browser.open_mediacentre(user_id))
+    sso_hop = next(url for url in reversed(browser.visited) if "/idp/sso?" in url)
+    acs, response, relay = gar.sso_response(user_id, sso_hop.split("?", 1)[1],
+                                            extra_attributes={"IDO": [ido]})
+    return browser.session.post(acs, data={"SAMLResponse": response, "RelayState": relay})
 
 
 def assert_profile_of(page, user_id: str) -> None:
@@ -30,28 +44,30 @@ def login(browser, user_id: str = PUPIL, mode: str = "sp"):
     return autopost, browser.post_saml(autopost)
 
 
-def test_pupil_clicks_pix_and_lands_on_a_new_profile(browser, pix_db):
-    before = count_users(pix_db)
-
+def test_pupil_clicks_pix_and_lands_on_the_profile(browser, pix_db):
     _, profile = login(browser)
 
     assert_profile_of(profile, PUPIL)
+    assert_one_account(pix_db, PUPIL)
+
+
+def test_first_visit_creates_an_account_and_the_next_reaches_it(stack, browser, gar, pix_db):
+    import secrets
+
+    ido = secrets.token_hex(32)  # a GAR user never seen, and not in any roster
+    before = count_users(pix_db)
+
+    first = fresh_ido_login(browser, gar, "noe-garcon", ido)
+    assert_profile_of(first, "noe-garcon")
+    assert count_users(pix_db) == before + 1
+
+    again = type(browser)(stack, *_fresh_session(stack))
+    second = fresh_ido_login(again, gar, "noe-garcon", ido)
+    assert_profile_of(second, "noe-garcon")
     assert count_users(pix_db) == before + 1
 
 
-def test_second_visit_reaches_the_same_account(stack, browser, pix_db):
-    login(browser, "chloe-benoit")
-    after_first = count_users(pix_db)
-    again = type(browser)(stack, *_fresh_session(stack))
-
-    _, profile = login(again, "chloe-benoit")
-
-    assert_profile_of(profile, "chloe-benoit")
-    assert count_users(pix_db) == after_first
-
-
 def test_login_started_on_one_proxy_instance_ends_on_another(browser, second_proxy, pix_db):
-    before = count_users(pix_db)
     mediacentre = browser.open_mediacentre("noe-garcon")
     autopost = browser.click_pix(mediacentre)  # AuthnRequest issued by instance A
     browser.route_proxy_to(second_proxy)
@@ -59,21 +75,20 @@ def test_login_started_on_one_proxy_instance_ends_on_another(browser, second_pro
     profile = browser.post_saml(autopost)  # ACS, authorization code and token on instance B
 
     assert_profile_of(profile, "noe-garcon")
-    assert count_users(pix_db) == before + 1
+    assert_one_account(pix_db, "noe-garcon")
 
 
 def test_unsolicited_response_logs_in_and_its_replay_is_refused(browser, pix_db):
-    before = count_users(pix_db)
     autopost, profile = login(browser, "theo-martin-3a", mode="unsolicited")
     assert_profile_of(profile, "theo-martin-3a")
     assert any("/connexion/gar/initier" in url for url in browser.visited)
-    assert count_users(pix_db) == before + 1
+    users = count_users(pix_db)
 
     replay = browser.post_saml(autopost)
 
     assert replay.status_code == 400
     assert "Référence de l'erreur" in replay.text
-    assert count_users(pix_db) == before + 1
+    assert count_users(pix_db) == users
 
 
 def test_names_and_identifiers_never_reach_the_logs(browser, all_logs):
@@ -95,7 +110,6 @@ def test_encrypted_assertion_with_basic_attribute_names_logs_in(browser, gar, pi
     """The GAR may encrypt assertions (key from our SP metadata) and name attributes 'basic'."""
     from urllib.parse import urlsplit
 
-    before = count_users(pix_db)
     mediacentre = browser.open_mediacentre("doc-helene-gueguen")
     browser.click_pix(mediacentre)
     sso_hop = next(url for url in reversed(browser.visited) if "/idp/sso?" in url)
@@ -106,4 +120,4 @@ def test_encrypted_assertion_with_basic_attribute_names_logs_in(browser, gar, pi
     profile = browser.session.post(acs, data={"SAMLResponse": response, "RelayState": relay})
 
     assert_profile_of(profile, "doc-helene-gueguen")
-    assert count_users(pix_db) == before + 1
+    assert_one_account(pix_db, "doc-helene-gueguen")

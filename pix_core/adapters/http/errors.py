@@ -5,6 +5,8 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from pix_core.adapters.http.campaign_errors import campaign_error_pages
+from pix_core.adapters.http.evaluation_errors import evaluation_error_pages
 from pix_core.domain.accounts.errors import (
     GarAccountRequired,
     OrgaLoginFailed,
@@ -16,6 +18,7 @@ from pix_core.domain.errors import (
     InvalidLoginInitiation,
 )
 from pix_core.domain.memberships import MembershipRequired, OrganizationNotFound
+from pix_core.domain.rate_limit import TooManyAttempts
 
 
 class CsrfRejected(Exception):
@@ -85,7 +88,16 @@ ERROR_PAGES: dict[type[Exception], ErrorPage] = {
         "Vous n'avez pas accès à cette page de l'organisation. Demandez à son "
         "administrateur Pix Orga de vous ajouter.",
     ),
+    TooManyAttempts: ErrorPage(
+        429,
+        "Trop de tentatives",
+        "Vous avez fait trop de tentatives en peu de temps. Patientez quelques minutes "
+        "avant de réessayer.",
+    ),
 }
+
+ERROR_PAGES.update(campaign_error_pages(ErrorPage))  # type: ignore[arg-type]
+ERROR_PAGES.update(evaluation_error_pages(ErrorPage))
 
 
 def page_for(error: Exception) -> ErrorPage:

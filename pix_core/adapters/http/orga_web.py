@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import re
 import secrets
 from collections.abc import Callable
 from datetime import date
@@ -21,9 +22,21 @@ from pix_core.adapters.http.sessions import SessionStore, set_session_cookie
 from pix_core.domain.accounts.errors import OrgaLoginFailed, PixAccountRequired
 from pix_core.domain.clock import Clock
 from pix_core.domain.memberships import MembershipRepository, OrganizationRepository
-from pix_core.domain.reconciliation import Answers, LearnerLinkRepository
+from pix_core.domain.rate_limit import (
+    ORGA_LOGIN_PER_ACCOUNT,
+    ORGA_LOGIN_PER_IP,
+    RECONCILIATION_PER_USER,
+    RateLimiter,
+)
+from pix_core.domain.reconciliation import (
+    Answers,
+    LearnerLinkRepository,
+    ReconciliationStatus,
+)
 from pix_core.domain.repositories import AuthenticationMethodRepository, UserRepository
+from pix_core.domain.users import normalize_email
 from pix_core.usecases.authorize_member import authorize_member
+from pix_core.usecases.is_gar_staff import is_gar_staff
 from pix_core.usecases.list_my_organizations import list_my_organizations
 from pix_core.usecases.log_in_to_pix_orga import log_in_to_pix_orga
 from pix_core.usecases.reconcile_learner import reconcile_learner
@@ -62,6 +75,7 @@ class OrgaPages:
     unit_of_work: Callable[[], Any]
     sessions: SessionStore
     clock: Clock
+    limiter: RateLimiter
     importer_for: ImporterFactory | None
     render: Callable[..., Response]
     _session: Callable[[Request], tuple[str | None, dict[str, Any]]]
@@ -76,6 +90,10 @@ class OrgaPages:
         session_id, data = self._session(request)
         self._check_csrf(request, session_id, data)
         email = request.form.get("email", "")
+        # Counted before the password is checked; the client IP is REMOTE_ADDR (put a
+        # trusted proxy-fix in front when pix_core runs behind a reverse proxy).
+        self.limiter.hit(ORGA_LOGIN_PER_IP, request.remote_addr or "unknown")
+        self.limiter.hit(ORGA_LOGIN_PER_ACCOUNT, normalize_email(email))
         try:
             with self.unit_of_work() as uow:
                 user_id = log_in_to_pix_orga(
@@ -102,9 +120,10 @@ class OrgaPages:
             try:
                 mine = list_my_organizations(user_id, uow.methods, uow.memberships)
             except PixAccountRequired:
+                staff = is_gar_staff(user_id, uow.methods)
                 return self._no_store(
                     self.render("orga_email_required.html", status=403, logged_in=True,
-                                data=data)
+                                data=data, staff=staff)
                 )
         return self._no_store(
             self.render("orga_home.html", organizations=mine, logged_in=True, data=data)
@@ -173,10 +192,12 @@ class OrgaPages:
         session_id, data = self._session(request)
         user_id = data.get("user_id")
         if not isinstance(user_id, int):
-            return self._start_login(request, login_hint=None, next_path=request.path)
+            return self._start_login(request, login_hint=None,
+                                     next_path=request.full_path.rstrip("?"))
         answers, invalid = None, False
         if request.method == "POST":
             self._check_csrf(request, session_id, data)
+            self.limiter.hit(RECONCILIATION_PER_USER, str(user_id))
             answers = _answers(request.form)
             invalid = answers is None
         with self.unit_of_work() as uow:
@@ -187,6 +208,9 @@ class OrgaPages:
             )
             uow.commit()
         log.info("reconciliation status=%s", outcome.status.value)
+        suite = campaign_return_path(request.args.get("suite"))
+        if suite is not None and outcome.status in READY_STATUSES:
+            return redirect(suite, code=303)  # back to the campaign being joined
         form = request.form if request.method == "POST" else {}
         return self._no_store(
             self.render(
@@ -195,6 +219,7 @@ class OrgaPages:
                 outcome=outcome,
                 invalid_date=invalid,
                 form=form,
+                suite=suite,
                 logged_in=True,
                 data=data,
             )
@@ -232,6 +257,16 @@ class OrgaPages:
     def _no_store(response: Response) -> Response:
         response.headers["Cache-Control"] = "no-store"
         return response
+
+
+READY_STATUSES = frozenset({ReconciliationStatus.NO_ROSTER, ReconciliationStatus.TIED,
+                            ReconciliationStatus.ALREADY_IDENTIFIED})
+_CAMPAIGN_PATH = re.compile(r"^/campagnes/[A-Z]{6}[0-9]{3}$")
+
+
+def campaign_return_path(suite: str | None) -> str | None:
+    """Where "Avant de commencer" sends the pupil back: only a campaign page of ours."""
+    return suite if suite and _CAMPAIGN_PATH.match(suite) else None
 
 
 def _answers(form: Any) -> Answers | None:

@@ -17,6 +17,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.utils import redirect
 from werkzeug.wsgi import ClosingIterator
 
+from pix_core.adapters.http.campaign_web import CAMPAIGN_RULES, CampaignPages, EmptyCatalog
 from pix_core.adapters.http.errors import (
     BAD_REQUEST,
     METHOD_NOT_ALLOWED,
@@ -26,6 +27,7 @@ from pix_core.adapters.http.errors import (
     new_reference,
     page_for,
 )
+from pix_core.adapters.http.evaluation_web import EVALUATION_RULES, EvaluationPages
 from pix_core.adapters.http.orga_web import ImporterFactory, OrgaPages
 from pix_core.adapters.http.sessions import (
     COOKIE_NAME,
@@ -36,10 +38,14 @@ from pix_core.adapters.http.sessions import (
     take_pending,
 )
 from pix_core.adapters.oidc.port import PendingLogin, RelyingParty
+from pix_core.content import default_content
+from pix_core.domain.campaigns import TargetCatalog
 from pix_core.domain.clock import Clock
 from pix_core.domain.errors import AuthenticationFailed, InvalidLoginInitiation, UserNotFound
-from pix_core.domain.framework import PIX_FRAMEWORK
+from pix_core.domain.framework import PIX_FRAMEWORK, LearningContent
+from pix_core.domain.rate_limit import InMemoryAttemptCounter, RateLimiter
 from pix_core.domain.repositories import AuthenticationMethodRepository, UserRepository
+from pix_core.domain.scoring import DEFAULT_MAX_OPEN_LEVEL
 from pix_core.usecases.login_with_gar import login_with_gar
 from pix_core.usecases.show_profile import show_profile
 
@@ -90,12 +96,14 @@ URL_MAP = Map(
             endpoint="reconcile",
             methods=["GET", "POST"],
         ),
+        *CAMPAIGN_RULES,  # campaigns, members, invitations (campaign_web.py)
+        *EVALUATION_RULES,  # competence evaluations (evaluation_web.py)
     ],
     strict_slashes=False,
 )
 
 
-class PixWeb(OrgaPages):
+class PixWeb(OrgaPages, CampaignPages, EvaluationPages):
     """Pix's pages. Dependencies come in through the constructor (see ``create_app``)."""
 
     def __init__(
@@ -106,8 +114,18 @@ class PixWeb(OrgaPages):
         sessions: SessionStore,
         clock: Clock,
         importer_for: ImporterFactory | None = None,
+        limiter: RateLimiter | None = None,
+        catalog: TargetCatalog | None = None,
+        content: LearningContent | None = None,
+        max_open_level: int = DEFAULT_MAX_OPEN_LEVEL,
     ) -> None:
         self.config = config
+        self.catalog = catalog or EmptyCatalog()  # what campaigns may target
+        self.content = content or default_content()  # tubes, skills, challenges
+        self.max_open_level = max_open_level
+        # create_app passes the SQL-backed limiter (shared by every worker); the
+        # in-memory default only serves single-process tests.
+        self.limiter = limiter or RateLimiter(InMemoryAttemptCounter(), clock)
         self.importer_for = importer_for
         self.rp = relying_party
         self.unit_of_work = unit_of_work
@@ -121,7 +139,10 @@ class PixWeb(OrgaPages):
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
         request = Request(environ)
-        response = self.dispatch(request)
+        try:
+            response = self.dispatch(request)
+        finally:
+            request.close()  # uploaded files' temporary storage, whatever the route did
         return ClosingIterator(response(environ, start_response))
 
     def dispatch(self, request: Request) -> Response:
@@ -139,6 +160,9 @@ class PixWeb(OrgaPages):
                 response = self.error_page(request, BAD_REQUEST, "bad_request")
         except Exception as err:
             response = self.error_page(request, page_for(err), getattr(err, "kind", None), err)
+            retry_after = getattr(err, "retry_after", None)
+            if isinstance(retry_after, int):  # TooManyAttempts: the 429 page
+                response.headers["Retry-After"] = str(retry_after)
         response.headers.update(SECURITY_HEADERS)
         return response
 
@@ -190,10 +214,13 @@ class PixWeb(OrgaPages):
             return redirect("/", code=303)
         with self.unit_of_work() as uow:
             try:
-                profile = show_profile(user_id, uow.users, PIX_FRAMEWORK)
+                profile = show_profile(user_id, uow.users, PIX_FRAMEWORK, uow.knowledge_elements,
+                                       self.content, self.max_open_level)
             except UserNotFound:
                 return self._logged_out(session_id)
-        response = self.render("profile.html", profile=profile, logged_in=True, data=data)
+            cards = self._evaluation_cards(uow, user_id)
+        response = self.render("profile.html", profile=profile, logged_in=True, data=data,
+                               **cards)
         response.headers["Cache-Control"] = "no-store"
         return response
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import lzma
 import shutil
 import tempfile
 import zipfile
+import zlib
 from pathlib import PurePosixPath
 from typing import BinaryIO
 
@@ -40,6 +42,13 @@ def _read_seekable(file: BinaryIO, filename: str) -> RosterFile:
     raise SiecleImportError.single(ErrorCode.UNSUPPORTED_FILE_TYPE)
 
 
+# What a damaged archive raises from ``zipfile`` or its decompressors (found by fuzzing,
+# benchmarks/fuzz.py): a header offset pointing before the file start (ValueError from
+# seek), corrupt deflate/bzip2/lzma streams (zlib.error, OSError, LZMAError).
+_BROKEN_ARCHIVE = (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError,
+                   EOFError, zlib.error, lzma.LZMAError, OSError)
+
+
 def _read_zip(file: BinaryIO) -> RosterFile:
     try:
         with zipfile.ZipFile(file) as archive:
@@ -47,10 +56,13 @@ def _read_zip(file: BinaryIO) -> RosterFile:
             if member.file_size > MAX_FILE_BYTES:
                 raise SiecleImportError.single(ErrorCode.FILE_TOO_LARGE,
                                                limit=MAX_FILE_BYTES // (1024 * 1024))
-            with archive.open(member) as xml:
+            try:
+                xml = archive.open(member)
+            except ValueError:  # a local header offset before the start of the file
+                raise SiecleImportError.single(ErrorCode.INVALID_ZIP) from None
+            with xml:
                 return read_xml(xml)  # type: ignore[arg-type]
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError,
-            EOFError):
+    except _BROKEN_ARCHIVE:
         raise SiecleImportError.single(ErrorCode.INVALID_ZIP) from None
 
 

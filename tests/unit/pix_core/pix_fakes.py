@@ -8,6 +8,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from assessment_fakes import InMemoryAssessmentRepositories
+
 from pix_core.adapters.oidc.port import LoginRedirect, PendingLogin
 from pix_core.domain.errors import AuthenticationFailed
 from pix_core.domain.users import (
@@ -77,6 +79,9 @@ class InMemoryUnitOfWork:
     def __init__(self) -> None:
         self.users = InMemoryUsers()
         self.methods = InMemoryMethods()
+        repos = InMemoryAssessmentRepositories()
+        self.assessments, self.answers = repos.assessments, repos.answers
+        self.knowledge_elements = repos.knowledge_elements
         self.commits = 0
 
     def __enter__(self) -> InMemoryUnitOfWork:

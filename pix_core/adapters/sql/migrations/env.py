@@ -5,8 +5,11 @@ from __future__ import annotations
 from alembic import context
 
 from pix_core.adapters.sql import (  # noqa: F401  (they register their tables)
+    assessment_tables,
+    campaign_tables,
     membership_tables,
     organization_tables,
+    rate_limit_counters,
 )
 from pix_core.adapters.sql.engine import make_engine
 from pix_core.adapters.sql.tables import Base

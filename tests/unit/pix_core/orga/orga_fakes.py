@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
+from assessment_fakes import InMemoryAssessmentRepositories
 from pix_fakes import NOW, InMemoryMethods, InMemoryUsers
 
 from pix_core.domain.accounts.passwords import hash_password
@@ -135,6 +136,9 @@ class OrgaUnitOfWork:
         self.organizations = FakeOrganizations()
         self.memberships = FakeMemberships(self.organizations)
         self.learners = FakeLearners()
+        repos = InMemoryAssessmentRepositories()
+        self.assessments, self.answers = repos.assessments, repos.answers
+        self.knowledge_elements = repos.knowledge_elements
         self.commits = 0
 
     def __enter__(self):
