@@ -56,6 +56,11 @@ def prepare(environ: Mapping[str, str] | None = None) -> tuple[Stack, object | N
 def run_demo() -> int:
     """Start everything, print where to go, serve until interrupted."""
     stack, stand_in = prepare()
+    from pathlib import Path
+
+    from pixgar.demo_seed import seed_demo
+
+    seed = seed_demo(stack.env["DATABASE_URL"], Path(stack.env["PIXGAR_DATA_DIR"]))
     servers = serve_stack(stack)
     redis_note = "Redis intégré (fakeredis)" if stand_in else stack.env["REDIS_URL"]
     print(
@@ -65,7 +70,11 @@ def run_demo() -> int:
         f"  proxy (OpenID Provider, SAML SP) : {stack.env['PROXY_BASE_URL']}\n"
         f"  GAR simulator : {stack.env['GAR_SIM_BASE_URL']}/\n"
         f"  Redis : {redis_note}\n"
-        f"  TLS certificate (self-signed, trust it or accept the warning): {stack.tls_cert}\n",
+        f"  TLS certificate (self-signed, trust it or accept the warning): {stack.tls_cert}\n"
+        f"  Pix Orga : {stack.env['PIX_BASE_URL']}/orga/connexion "
+        f"({seed.admin_email} / {seed.admin_password})\n"
+        f"  demo campaign code: {seed.campaign_code} "
+        f"({stack.env['PIX_BASE_URL']}/campagnes/{seed.campaign_code})\n",
         flush=True,
     )
     try:

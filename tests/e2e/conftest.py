@@ -32,6 +32,7 @@ def demo(tmp_path_factory):
     process = subprocess.Popen([str(pixgar), "demo"], env=env, stdout=log,
                                stderr=subprocess.STDOUT)
     urls = {name: env[name] for name in PORTS}
+    urls["DEMO_LOG"] = str(data_dir / "demo.log")  # the printed demo campaign code
     try:
         _wait_until_up(urls["ENT_BASE_URL"] + "/", data_dir / "tls" / "localhost.crt", process)
         yield urls

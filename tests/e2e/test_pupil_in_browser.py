@@ -54,3 +54,37 @@ def test_second_click_reaches_the_same_profile(demo, chromium):
     assert "Chloé" in page.inner_text("body")
     assert page.inner_text("body") == first
     context.close()
+
+
+def test_pupil_joins_the_demo_campaign_by_its_code_and_answers_a_challenge(demo, chromium):
+    import re
+    from pathlib import Path
+
+    log = Path(demo["DEMO_LOG"]).read_text(encoding="utf-8")
+    code = re.search(r"demo campaign code: ([A-Z]{6}[0-9]{3})", log).group(1)
+    context = chromium.new_context(ignore_https_errors=True, locale="fr-FR")
+    page = context.new_page()
+    page.goto(demo["ENT_BASE_URL"] + "/mediacentre")
+    page.select_option("#ent-user", "noe-garcon")
+    page.click("#ent-login-submit")
+    page.click("a#resource-link-pix")
+    page.wait_for_url("**/profil", timeout=30_000)
+
+    page.click("a#nav-parcours")
+    page.wait_for_url("**/parcours")
+    page.fill("#code", code.lower())
+    page.click("#parcours-submit")
+    page.wait_for_url(f"**/campagnes/{code}")
+    page.click("#campaign-start")  # no roster in the demo: straight to the questions
+    page.wait_for_url("**/evaluations/*")
+    assert "Question 1" in page.inner_text("body")
+    answer = page.locator("input[name=answer]").first
+    if answer.get_attribute("type") == "text":
+        answer.fill("réponse")
+    else:
+        answer.check()
+    page.click("button.button")
+    page.wait_for_load_state()
+    assert "Bonne réponse" in page.inner_text("body") or "pas la bonne" in page.inner_text(
+        "body") or "/resultat" in page.url
+    context.close()

@@ -15,11 +15,12 @@ def assert_one_account(pix_db, user_id: str) -> None:
 
 
 def fresh_ido_login(browser, gar, user_id: str, ido: str):
-    """A login as ``user_id`` but with an IDO the stack has never seen: a brand-new GAR user."""
+    """A GAR user the stack has never seen (new IDO, new names), at ``user_id``'s school."""
     browser.click_pix(browser.open_mediacentre(user_id))
     sso_hop = next(url for url in reversed(browser.visited) if "/idp/sso?" in url)
+    newcomer = {"IDO": [ido], "PRE": ["Inès"], "NOM": ["Nouvelle-Arrivée"]}
     acs, response, relay = gar.sso_response(user_id, sso_hop.split("?", 1)[1],
-                                            extra_attributes={"IDO": [ido]})
+                                            extra_attributes=newcomer)
     return browser.session.post(acs, data={"SAMLResponse": response, "RelayState": relay})
 
 
@@ -58,12 +59,13 @@ def test_first_visit_creates_an_account_and_the_next_reaches_it(stack, browser, 
     before = count_users(pix_db)
 
     first = fresh_ido_login(browser, gar, "noe-garcon", ido)
-    assert_profile_of(first, "noe-garcon")
+    assert first.url.endswith("/profil") and "Nouvelle-Arrivée" in first.text
     assert count_users(pix_db) == before + 1
+    assert accounts_named(pix_db, "Inès", "Nouvelle-Arrivée") == 1
 
     again = type(browser)(stack, *_fresh_session(stack))
     second = fresh_ido_login(again, gar, "noe-garcon", ido)
-    assert_profile_of(second, "noe-garcon")
+    assert second.url.endswith("/profil") and "Nouvelle-Arrivée" in second.text
     assert count_users(pix_db) == before + 1
 
 

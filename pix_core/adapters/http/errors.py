@@ -5,6 +5,8 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+import sqlalchemy.exc
+
 from pix_core.adapters.http.campaign_errors import campaign_error_pages
 from pix_core.adapters.http.evaluation_errors import evaluation_error_pages
 from pix_core.domain.accounts.errors import (
@@ -98,6 +100,21 @@ ERROR_PAGES: dict[type[Exception], ErrorPage] = {
 
 ERROR_PAGES.update(campaign_error_pages(ErrorPage))  # type: ignore[arg-type]
 ERROR_PAGES.update(evaluation_error_pages(ErrorPage))
+
+# The database is down or unreachable (failing closed: nothing was written, retry later).
+DATABASE_UNAVAILABLE = ErrorPage(
+    503,
+    "Service momentanément indisponible",
+    "Pix est momentanément indisponible. Réessayez dans quelques minutes.",
+)
+ERROR_PAGES[sqlalchemy.exc.OperationalError] = DATABASE_UNAVAILABLE
+
+
+def kind_of(error: Exception) -> str | None:
+    """The logged kind of ``error``; a database outage is named, never logged with its SQL."""
+    if isinstance(error, sqlalchemy.exc.OperationalError):
+        return "database_unavailable"
+    return getattr(error, "kind", None)
 
 
 def page_for(error: Exception) -> ErrorPage:

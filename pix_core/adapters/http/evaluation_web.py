@@ -60,6 +60,8 @@ class EvaluationPages:
         session_id, data, user_id = self._pupil(request)
         if user_id is None:
             return redirect("/", code=303)
+        if request.method == "POST":
+            self._check_csrf(request, session_id, data)
         try:
             competence = self.content.framework.competence(code)
         except KeyError:
@@ -71,7 +73,6 @@ class EvaluationPages:
                     return redirect(evaluation_path(started.id), code=303)
                 return _no_store(self.render(
                     "evaluation_start.html", competence=competence, logged_in=True, data=data))
-            self._check_csrf(request, session_id, data)
             assessment = start_competence_evaluation(
                 uow, self.content, self.clock, random.Random(secrets.randbits(64)),
                 user_id=user_id, competence_code=code, max_open_level=self.max_open_level)

@@ -24,6 +24,7 @@ from pix_core.adapters.http.errors import (
     NOT_FOUND,
     CsrfRejected,
     ErrorPage,
+    kind_of,
     new_reference,
     page_for,
 )
@@ -159,7 +160,7 @@ class PixWeb(OrgaPages, CampaignPages, EvaluationPages):
             else:
                 response = self.error_page(request, BAD_REQUEST, "bad_request")
         except Exception as err:
-            response = self.error_page(request, page_for(err), getattr(err, "kind", None), err)
+            response = self.error_page(request, page_for(err), kind_of(err), err)
             retry_after = getattr(err, "retry_after", None)
             if isinstance(retry_after, int):  # TooManyAttempts: the 429 page
                 response.headers["Retry-After"] = str(retry_after)

@@ -49,7 +49,8 @@ class CampaignParticipationRow(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
                                          index=True)
     organization_learner_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organization_learners.id", ondelete="SET NULL"))
+        ForeignKey("organization_learners.id", ondelete="SET NULL",
+                   name="fk_campaign_participations_organization_learner_id"))
     status: Mapped[str] = mapped_column(String(16))
     assessment_id: Mapped[int | None] = mapped_column(Integer)
     shared_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

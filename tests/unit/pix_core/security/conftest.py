@@ -38,7 +38,13 @@ PLACEHOLDERS = {"code": "ABCDEF123", "token": "invitation-token"}
 def path_for(rule: Rule, uai: str = UAI) -> str:
     """A concrete path for ``rule``: ``<uai>`` is the test school, others placeholders."""
     values = {**PLACEHOLDERS, "uai": uai}
-    return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], rule.rule)
+
+    def value(match: re.Match) -> str:
+        if match.group(1) in ("int", "float"):
+            return "1"
+        return values.get(match.group(2), "x")
+
+    return re.sub(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>", value, rule.rule)
 
 
 class SecureWorld:

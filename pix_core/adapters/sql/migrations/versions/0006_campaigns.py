@@ -58,7 +58,7 @@ def upgrade() -> None:
                                 ondelete="CASCADE"),
         sa.ForeignKeyConstraint(
             ["organization_learner_id"], ["organization_learners.id"],
-            name="fk_campaign_participations_organization_learner_id_organization_learners",
+            name="fk_campaign_participations_organization_learner_id",  # <= 63: PostgreSQL
             ondelete="SET NULL"),
         sa.UniqueConstraint("campaign_id", "user_id",
                             name="uq_campaign_participations_campaign_id"),

@@ -1,0 +1,62 @@
+"""Demo data for ``pixgar demo``: a Pix Orga administrator of the simulator's school and
+one campaign, created once and found again on the next start (idempotent)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pixgar.devkeys import ensure_random_secret
+
+DEMO_ADMIN_EMAIL = "admin.demo@exemple.fr"
+DEMO_CAMPAIGN_NAME = "Parcours de démonstration"
+
+
+@dataclass(frozen=True)
+class DemoSeed:
+    uai: str
+    admin_email: str
+    admin_password: str
+    campaign_code: str
+
+
+def seed_demo(database_url: str, data_dir: Path) -> DemoSeed:
+    from gar_sim.users import SCHOOL_NAME, SCHOOL_UAI
+    from pix_core.adapters.campaign_positioning import ContentCatalog
+    from pix_core.adapters.sql.campaign_repositories import campaign_unit_of_work_factory
+    from pix_core.adapters.sql.engine import make_engine
+    from pix_core.content import default_content
+    from pix_core.domain.accounts.passwords import hash_password, verify_password
+    from pix_core.usecases.add_organization_admin import add_organization_admin
+    from pix_core.usecases.create_campaign import create_campaign
+
+    password = ensure_random_secret(data_dir / "keys" / "demo-orga-admin.password")
+    clock = lambda: datetime.now(UTC)  # noqa: E731
+    engine = make_engine(database_url)
+    try:
+        with campaign_unit_of_work_factory(engine)() as uow:
+            add_organization_admin(
+                SCHOOL_UAI, DEMO_ADMIN_EMAIL, first_name="Camille", last_name="Admin",
+                organization_name=SCHOOL_NAME, organizations=uow.organizations,
+                users=uow.users, methods=uow.methods, memberships=uow.memberships,
+                clock=clock, new_password=lambda: password)
+            method = uow.methods.find_pix_by_email(DEMO_ADMIN_EMAIL)
+            assert method is not None
+            if not verify_password(password, method.password_hash):
+                uow.methods.update(replace(method, password_hash=hash_password(password)))
+            organization = uow.organizations.get_by_uai(SCHOOL_UAI)
+            assert organization is not None and organization.id is not None
+            campaign = next((c for c in uow.campaigns.list_for_organization(organization.id)
+                             if c.name == DEMO_CAMPAIGN_NAME and not c.is_archived), None)
+            if campaign is None:
+                catalog = ContentCatalog(default_content())
+                first = catalog.choices()[0]
+                campaign = create_campaign(
+                    method.user_id, SCHOOL_UAI, DEMO_CAMPAIGN_NAME, [first.key],
+                    organizations=uow.organizations, memberships=uow.memberships,
+                    campaigns=uow.campaigns, catalog=catalog, clock=clock)
+            uow.commit()
+    finally:
+        engine.dispose()
+    return DemoSeed(SCHOOL_UAI, DEMO_ADMIN_EMAIL, password, campaign.code)

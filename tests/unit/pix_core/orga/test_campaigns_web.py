@@ -1,0 +1,249 @@
+"""Campaign, member and invitation pages through the WSGI app, with in-memory fakes."""
+
+import re
+
+import pytest
+from campaign_fakes import CampaignUnitOfWork, FakeCatalog
+from orga_fakes import BIRTH, UAI
+from pix_fakes import FakeRelyingParty, InMemorySessionStore
+from werkzeug.test import Client
+
+from pix_core.adapters.http.sessions import COOKIE_NAME
+from pix_core.adapters.http.web import URL_MAP, PixWeb, WebConfig
+from pix_core.domain.memberships import Role
+from pix_core.domain.users import AuthenticationMethod, SchoolContext, SiecleClaims, User
+
+BASE = "https://localhost:8444"
+CODE = "PARCOU123"
+
+ORGA_ROUTES = [  # (method, path) of every Pix Orga route this issue adds
+    ("GET", f"/orga/{UAI}/membres"), ("POST", f"/orga/{UAI}/membres"),
+    ("GET", f"/orga/{UAI}/campagnes"), ("POST", f"/orga/{UAI}/campagnes"),
+    ("GET", f"/orga/{UAI}/campagnes/{CODE}"),
+    ("GET", f"/orga/{UAI}/campagnes/{CODE}/export.csv"),
+    ("POST", f"/orga/{UAI}/campagnes/{CODE}/archiver"),
+]
+PUPIL_ROUTES = [("GET", "/parcours"), ("POST", "/parcours"), ("GET", f"/campagnes/{CODE}"),
+                ("POST", f"/campagnes/{CODE}"), ("POST", f"/campagnes/{CODE}/partager")]
+PUBLIC_ROUTES = [("GET", "/orga/invitations/<token>"), ("POST", "/orga/invitations/<token>")]
+
+
+class World:
+    def __init__(self, clock):
+        self.uow = CampaignUnitOfWork()
+        self.sessions = InMemorySessionStore()
+        self.clock = clock
+        self.web = PixWeb(WebConfig(base_url=BASE, issuer="https://localhost:8443"),
+                          relying_party=FakeRelyingParty(), unit_of_work=lambda: self.uow,
+                          sessions=self.sessions, clock=clock, catalog=FakeCatalog())
+        self.client = Client(self.web)
+        self.org = self.uow.school()
+        self.admin = self.uow.teacher(email="admin@exemple.fr", role=Role.ADMIN,
+                                      organization=self.org)
+        self.teacher = self.uow.teacher(role=Role.MEMBER, organization=self.org)
+
+    def get(self, path, **kw):
+        return self.client.get(path, base_url=BASE, **kw)
+
+    def post(self, path, data=None, **kw):
+        return self.client.post(path, base_url=BASE, data={"csrf_token": "tok", **(data or {})},
+                                **kw)
+
+    def log_in_as(self, user):
+        self.client = Client(self.web)
+        session_id = self.sessions.create({"user_id": user.id, "csrf": "tok"}, self.clock())
+        self.client.set_cookie(COOKIE_NAME, session_id, domain="localhost")
+
+    def logged_user(self):
+        cookie = self.client.get_cookie(COOKIE_NAME, domain="localhost")
+        return self.sessions.load(cookie.value, self.clock()).get("user_id")
+
+    def campaign(self):
+        self.log_in_as(self.teacher)
+        created = self.post(f"/orga/{UAI}/campagnes",
+                            {"name": "Parcours 3e", "target": ["tube:rech", "tube:veille"]})
+        assert created.status_code == 303
+        return created.location.rsplit("/", 1)[1]
+
+    def pupil(self, profiles=("National_elv",), tied=True, first="Léa", division="3A"):
+        user = self.uow.users.add(User.new(first, "Lefèvre", self.clock()))
+        school = SchoolContext(uai=(UAI,), profiles=profiles)
+        self.uow.methods.add(AuthenticationMethod.for_gar(user.id, f"sub-{user.id}", school,
+                                                          self.clock()))
+        if tied:
+            self.uow.learners.put(self.org.id, f"INE{user.id}", first, "Lefèvre", BIRTH,
+                                  division, user_id=user.id)
+        return user
+
+
+@pytest.fixture
+def world(clock):
+    return World(clock)
+
+
+def test_the_tests_enumerate_every_new_route():
+    new = {(m, r.rule) for r in URL_MAP.iter_rules() for m in r.methods - {"HEAD", "OPTIONS"}
+           if "campagne" in r.rule or "membres" in r.rule or "invitations" in r.rule
+           or r.rule == "/parcours"}
+    listed = {(m, re.sub(CODE, "<code>", re.sub(UAI, "<uai>", p)))
+              for m, p in ORGA_ROUTES + PUPIL_ROUTES + PUBLIC_ROUTES}
+    assert new == listed
+
+
+@pytest.mark.parametrize("method,path", ORGA_ROUTES)
+def test_orga_routes_need_a_member_of_that_organisation(world, method, path):
+    world.campaign()
+    world.uow.campaigns.rows[1] = world.uow.campaigns.rows[1].__class__(
+        **{**world.uow.campaigns.rows[1].__dict__, "code": CODE})
+    world.client = Client(world.web)
+    anonymous = world.client.open(path, method=method, base_url=BASE)
+    assert (anonymous.status_code, anonymous.location) == (303, "/orga/connexion")
+    other = world.uow.school(uai="0999999Z")
+    outsider = world.uow.teacher(email="x@exemple.fr", role=Role.ADMIN, organization=other)
+    for user in (outsider, world.pupil()):
+        world.log_in_as(user)
+        refused = world.post(path) if method == "POST" else world.get(path)
+        assert refused.status_code == 403, user
+    world.log_in_as(outsider)  # its own UAI does not open another organisation's campaign
+    if "campagnes/" in path:
+        response = world.get(path.replace(UAI, "0999999Z")) if method == "GET" else world.post(
+            path.replace(UAI, "0999999Z"))
+        assert response.status_code == 404
+
+
+@pytest.mark.parametrize("method,path", [r for r in ORGA_ROUTES + PUPIL_ROUTES
+                                         if r[0] == "POST"])
+def test_every_post_needs_the_csrf_token(world, method, path):
+    world.log_in_as(world.admin)
+    response = world.client.post(path, base_url=BASE, data={"csrf_token": "wrong"})
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("method,path", PUPIL_ROUTES)
+def test_pupil_routes_start_a_gar_login(world, method, path):
+    response = world.client.open(path, method=method, base_url=BASE)
+    assert response.status_code == 303 and "authorization" in response.location
+
+
+def test_a_teacher_creates_a_campaign_and_reads_its_dashboard_and_csv(world):
+    code = world.campaign()
+    listing = world.get(f"/orga/{UAI}/campagnes").get_data(as_text=True)
+    assert code in listing and "Parcours 3e" in listing
+    page = world.get(f"/orga/{UAI}/campagnes/{code}").get_data(as_text=True)
+    assert f"{BASE}/campagnes/{code}" in page and "Aucun participant" in page
+    export = world.get(f"/orga/{UAI}/campagnes/{code}/export.csv")
+    assert export.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert export.data.startswith(b"\xef\xbb\xbfNom;Pr\xc3\xa9nom;Classe;Statut;")
+    bad = world.post(f"/orga/{UAI}/campagnes", {"name": "Sans cible"})
+    assert bad.status_code == 400 and "Choisissez au moins" in bad.get_data(as_text=True)
+    world.post(f"/orga/{UAI}/campagnes/{code}/archiver")
+    assert "Archivée" in world.get(f"/orga/{UAI}/campagnes").get_data(as_text=True)
+
+
+def test_a_pupil_joins_by_code_answers_and_shares(world):
+    code = world.campaign()
+    pupil = world.pupil()
+    world.log_in_as(pupil)
+    assert 'href="/parcours"' in world.get("/profil").get_data(as_text=True)
+    unknown = world.post("/parcours", {"code": "ZZZZZZ999"})
+    assert unknown.status_code == 404 and "introuvable" in unknown.get_data(as_text=True)
+    found = world.post("/parcours", {"code": code.lower()})
+    assert (found.status_code, found.location) == (303, f"/campagnes/{code}")
+    assert "Je commence" in world.get(found.location).get_data(as_text=True)
+    joined = world.post(f"/campagnes/{code}")
+    assessment_id = world.uow.participations.rows[1].assessment_id
+    assert (joined.status_code, joined.location) == (303, f"/evaluations/{assessment_id}")
+    assert world.post(f"/campagnes/{code}/partager").status_code == 409
+    world.uow.campaign_assessments.finish(assessment_id, 8, {"@rech1"})
+    page = world.get(f"/campagnes/{code}").get_data(as_text=True)
+    assert "Partager mes résultats" in page
+    shared = world.post(f"/campagnes/{code}/partager")
+    assert shared.status_code == 303
+    assert "ont été partagés" in world.get(f"/campagnes/{code}").get_data(as_text=True)
+    world.log_in_as(world.teacher)
+    page = world.get(f"/orga/{UAI}/campagnes/{code}").get_data(as_text=True)
+    assert "Résultats reçus" in page and "25 %" in page and "3A" in page
+
+
+def test_the_first_participation_goes_through_avant_de_commencer_and_comes_back(world):
+    code = world.campaign()
+    pupil = world.pupil(tied=False)
+    world.uow.methods.rows[max(world.uow.methods.rows)] = world.uow.methods.rows[
+        max(world.uow.methods.rows)].logged_in(SchoolContext(
+            uai=(UAI,), profiles=("National_elv",),
+            siecle=SiecleClaims("matched", UAI, "INE-LEA", BIRTH, "3A")), world.clock())
+    world.uow.learners.put(world.org.id, "INE-LEA", "Léa", "Lefèvre", BIRTH, "3A")
+    world.log_in_as(pupil)
+    joined = world.post(f"/campagnes/{code}")
+    assert joined.location == (f"/organisations/{UAI}/avant-de-commencer"
+                               f"?suite=/campagnes/{code}")
+    back = world.get(joined.location)  # the proxy's match ties without questions
+    assert (back.status_code, back.location) == (303, f"/campagnes/{code}")
+    again = world.post(f"/campagnes/{code}")
+    assert again.location.startswith("/evaluations/")
+    evil = world.get(f"/organisations/{UAI}/avant-de-commencer?suite=https://evil.example/")
+    assert evil.status_code == 200  # no open redirect: the page itself
+
+
+def test_staff_from_the_gar_get_the_page_explaining_e_mail_accounts(world):
+    world.log_in_as(world.pupil(profiles=("National_ens",), tied=False))
+    page = world.get("/orga")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 403
+    assert "Pix Orga nécessite un compte avec adresse e-mail" in text
+    assert "vous inviter" in text and "administrateur Pix Orga" in text
+    world.log_in_as(world.pupil())
+    text = world.get("/orga").get_data(as_text=True)
+    assert "orga-staff-help" not in text and "Parcours" in text
+
+
+def test_an_admin_invites_a_new_teacher_who_creates_the_account(world):
+    world.log_in_as(world.teacher)
+    assert world.get(f"/orga/{UAI}/membres").status_code == 403  # admins only
+    world.log_in_as(world.admin)
+    invited = world.post(f"/orga/{UAI}/membres", {"email": " Nouveau.Prof@Exemple.fr "})
+    link = re.search(r"(https://localhost:8444/orga/invitations/[\w-]+)",
+                     invited.get_data(as_text=True)).group(1)
+    token = link.rsplit("/", 1)[1]
+    assert "nouveau.prof@exemple.fr" in world.get(f"/orga/{UAI}/membres").get_data(
+        as_text=True)
+    assert token not in str(world.uow.invitations.rows)  # only its hash is stored
+
+    world.client = Client(world.web)
+    page = world.get(f"/orga/invitations/{token}")
+    assert "Créez votre compte" in page.get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))[1]
+    short = world.client.post(f"/orga/invitations/{token}", base_url=BASE, data={
+        "csrf_token": csrf, "action": "creer", "prenom": "Noa", "nom": "Prof",
+        "password": "court"})
+    assert short.status_code == 400
+    done = world.client.post(f"/orga/invitations/{token}", base_url=BASE, data={
+        "csrf_token": csrf, "action": "creer", "prenom": "Noa", "nom": "Prof",
+        "password": "un mot de passe"})
+    assert (done.status_code, done.location) == (303, "/orga")
+    user_id = world.logged_user()
+    membership = world.uow.memberships.find(user_id, world.org.id)
+    assert membership.role is Role.MEMBER
+    assert world.uow.methods.find_pix_by_email("nouveau.prof@exemple.fr").user_id == user_id
+    assert world.get(f"/orga/invitations/{token}").status_code == 404  # used once
+
+
+def test_an_existing_account_joins_after_typing_its_password(world):
+    other = world.uow.school(uai="0999999Z")
+    known = world.uow.teacher(email="deja@exemple.fr", password="son mot de passe",
+                              role=Role.ADMIN, organization=other)
+    world.log_in_as(world.admin)
+    invited = world.post(f"/orga/{UAI}/membres", {"email": "deja@exemple.fr"})
+    token = re.search(r"/orga/invitations/([\w-]+)", invited.get_data(as_text=True))[1]
+    world.client = Client(world.web)
+    page = world.get(f"/orga/invitations/{token}").get_data(as_text=True)
+    assert "Un compte Pix existe déjà" in page
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+    wrong = world.client.post(f"/orga/invitations/{token}", base_url=BASE, data={
+        "csrf_token": csrf, "action": "rejoindre", "password": "faux"})
+    assert wrong.status_code == 400 and world.uow.memberships.find(known.id,
+                                                                   world.org.id) is None
+    world.client.post(f"/orga/invitations/{token}", base_url=BASE, data={
+        "csrf_token": csrf, "action": "rejoindre", "password": "son mot de passe"})
+    assert world.uow.memberships.find(known.id, world.org.id).role is Role.MEMBER
+    assert world.uow.memberships.find(known.id, other.id).role is Role.ADMIN
