@@ -57,7 +57,7 @@ def answer_challenge(
     repos.answers.add(given)  # unique (assessment, challenge): a concurrent twin fails
     elements = repos.knowledge_elements.list_for_user(user_id)
     known = latest_by_skill(elements)
-    new = _knowledge(content, assessment, challenge.skill_id, given, known, now)
+    new = _knowledge(content, assessment, challenge.skill_id, given, known)
     repos.knowledge_elements.add_many(new)
     for element in new:
         known[element.skill_id] = element
@@ -76,7 +76,6 @@ def _knowledge(
     skill_id: str,
     answer: Answer,
     known: dict[str, KnowledgeElement],
-    now: object,
 ) -> list[KnowledgeElement]:
     competence = content.skills[skill_id].competence_code
     values = skill_pix_values(

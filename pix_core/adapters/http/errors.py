@@ -58,7 +58,7 @@ ERROR_PAGES: dict[type[Exception], ErrorPage] = {
         "Cette demande de connexion ne provient pas d'un fournisseur d'identité reconnu.",
     ),
     IdentityProviderUnavailable: ErrorPage(
-        502,
+        503,  # the user's remedy is the same as for our own outage: try again shortly
         "Service de connexion indisponible",
         "Le service de connexion du GAR ne répond pas. Réessayez dans quelques instants.",
     ),

@@ -122,7 +122,8 @@ class EvaluationPages:
 
     def _evaluation_cards(self, repos: Any, user_id: int) -> dict[str, set[str]]:
         """Profile cards: competences started, completed, and those with questions."""
-        started, completed = set(), set()
+        started: set[str] = set()
+        completed: set[str] = set()
         for assessment in repos.assessments.list_for_user(user_id):
             if assessment.kind is AssessmentKind.COMPETENCE and assessment.competence_code:
                 group = completed if assessment.is_completed else started

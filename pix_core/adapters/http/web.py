@@ -221,7 +221,7 @@ class PixWeb(OrgaPages, CampaignPages, EvaluationPages):
                 return self._logged_out(session_id)
             cards = self._evaluation_cards(uow, user_id)
         response = self.render("profile.html", profile=profile, logged_in=True, data=data,
-                               **cards)
+                               cards=cards)
         response.headers["Cache-Control"] = "no-store"
         return response
 

@@ -19,7 +19,7 @@ def canonical_encoding(name: str) -> str:
     """The codec name of an accepted encoding, or ``unsupported_encoding``."""
     try:
         codec = codecs.lookup(name).name
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in the name (found by fuzzing)
         codec = ""
     if codec not in ACCEPTED_ENCODINGS:
         raise SiecleImportError.single(ErrorCode.UNSUPPORTED_ENCODING, encoding=name[:40])

@@ -184,8 +184,8 @@ def test_redis_down_at_the_token_request_gives_an_unavailable_page_then_logins_w
     throwaway_redis.stop()
     page = browser.session.get(callback)  # pix_core redeems the code: the proxy answers 503
 
-    # pix_core is the gateway here: its "service de connexion indisponible" page is a 502
-    assert_unavailable_page(page, status=502)
+    # pix_core's own "service de connexion indisponible" page, 503 like the proxy's
+    assert_unavailable_page(page, status=503)
     assert pix_users(database) == 0
     throwaway_redis.start()
     assert_refused(browser.session.get(callback))  # the code died with Redis: no login

@@ -29,6 +29,11 @@ def gar(setup: Setup) -> SimulatedGar:
     return SimulatedGar(setup.settings)
 
 
+def signature_values(xml: str) -> int:
+    """How many signatures the document carries, whatever prefix the serialiser chose."""
+    return len(re.findall(r"<(?:\w+:)?SignatureValue[ >]", xml))
+
+
 def sp_parse(setup: Setup, saml_response: str, outstanding: dict[str, str], **kw: Any) -> Any:
     client = setup.client(**kw)
     return client.parse_authn_request_response(saml_response, BINDING_HTTP_POST, outstanding)
@@ -71,7 +76,7 @@ def test_sso_response_verified_with_signatures_required(setup: Setup, gar: Simul
     assert assertion.subject.name_id.format.endswith(":transient")
     xml = base64.b64decode(saml_response).decode()
     assert "rsa-sha256" in xml and "xmlenc#sha256" in xml
-    assert xml.count("<ns2:SignatureValue>") == 2  # response and assertion
+    assert signature_values(xml) == 2  # response and assertion
 
 
 @pytest.mark.parametrize("name_format", ["uri", "basic"])
@@ -93,7 +98,7 @@ def test_unsigned_response_with_signed_assertion(tmp_path: Path) -> None:
     req_id, query = setup.signed_request_query()
     _, saml_response, _ = SimulatedGar(setup.settings).sso_response("chloe-benoit", query)
     xml = base64.b64decode(saml_response).decode()
-    assert xml.count("<ns2:SignatureValue>") == 1
+    assert signature_values(xml) == 1
     ava = sp_parse(setup, saml_response, {req_id: "/"}, want_response_signed=False).ava
     assert ava["PRE"] == ["Chloé"]
 
@@ -152,7 +157,7 @@ def test_overrides_still_sign(gar: SimulatedGar) -> None:
         "lea-lefevre", SP_ENTITY_ID, PIX, audience="https://evil.example/sp", time_shift=-3600
     )
     xml = base64.b64decode(saml_response).decode()
-    assert "https://evil.example/sp" in xml and xml.count("<ns2:SignatureValue>") == 2
+    assert "https://evil.example/sp" in xml and signature_values(xml) == 2
 
 
 def test_api_refuses_bad_requests(setup: Setup, gar: SimulatedGar) -> None:

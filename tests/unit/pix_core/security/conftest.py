@@ -10,7 +10,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "orga"))  # orga_fakes
 
-from orga_fakes import UAI, OrgaUnitOfWork  # noqa: E402
+from campaign_fakes import CampaignUnitOfWork, FakeCatalog  # noqa: E402
+from orga_fakes import UAI  # noqa: E402
 from pix_fakes import FakeRelyingParty, InMemorySessionStore  # noqa: E402
 from werkzeug.routing import Rule  # noqa: E402
 from werkzeug.test import Client  # noqa: E402
@@ -50,7 +51,7 @@ def path_for(rule: Rule, uai: str = UAI) -> str:
 class SecureWorld:
     def __init__(self, clock) -> None:
         self.clock = clock
-        self.uow = OrgaUnitOfWork()
+        self.uow = CampaignUnitOfWork()
         self.sessions = InMemorySessionStore()
         self.rp = FakeRelyingParty()
         self.counter = InMemoryAttemptCounter()
@@ -74,6 +75,7 @@ class SecureWorld:
             clock=self.clock,
             importer_for=lambda uow: self.importer,
             limiter=RateLimiter(counter or self.counter, self.clock),
+            catalog=FakeCatalog(),
         )
 
     def importer(self, organization, filename, stream):

@@ -15,19 +15,12 @@ from pix_core.adapters.http.web import URL_MAP
 ORGA_ROUTES = [r for r in URL_MAP.iter_rules() if r.rule.startswith("/orga/<uai>")]
 ADMIN_ONLY = {"orga_import", "orga_members"}  # others: any member
 PUPIL_ROUTES = {"reconcile"}  # /organisations/<uai>/...: GAR accounts only
-# Campaign/member routes (campaign_web.py, in progress in a parallel change): the shared
-# fakes do not provide their repositories yet, so they answer 500 in this world. Not
-# strict: once the fakes support them, they must pass like the others (then drop this).
-PENDING_FAKES = {"orga_members", "orga_campaigns", "orga_campaign", "orga_campaign_csv",
-                 "orga_campaign_archive"}
 CASES = [(rule, method) for rule in ORGA_ROUTES for method in sorted(rule.methods or ())
          if method in ("GET", "POST")]
 
 
 def _params(cases):
-    return [pytest.param(*c, id=f"{c[1]} {c[0].rule}", marks=pytest.mark.xfail(
-        c[0].endpoint in PENDING_FAKES, reason="fakes lack campaign repositories",
-        strict=False)) for c in cases]
+    return [pytest.param(*c, id=f"{c[1]} {c[0].rule}") for c in cases]
 
 
 def test_every_uai_route_is_classified():
