@@ -32,9 +32,10 @@ def _edit_assertion(edit):
     return forge_it
 
 
-def _set(path: str, attribute: str, value: str):
+def _set_time(path: str, attribute: str, seconds_from_now: int):
+    """Set a timestamp when the test runs (not at import: a long suite would age it)."""
     def edit(assertion):
-        assertion.find(path, forge.NS).set(attribute, value)
+        assertion.find(path, forge.NS).set(attribute, forge.stamp(seconds_from_now))
     return edit
 
 
@@ -59,13 +60,13 @@ EDITS = {
         lambda a: setattr(a.find("saml:Issuer", forge.NS), "text", "https://evil.example/idp")),
     "issuer-of-response-only": _issuer_of_response,
     "conditions-not-before-future": _edit_assertion(
-        _set("saml:Conditions", "NotBefore", forge.stamp(SKEW + 60))),
+        _set_time("saml:Conditions", "NotBefore", SKEW + 60)),
     "conditions-not-on-or-after-past": _edit_assertion(
-        _set("saml:Conditions", "NotOnOrAfter", forge.stamp(-SKEW - 60))),
+        _set_time("saml:Conditions", "NotOnOrAfter", -SKEW - 60)),
     "subject-confirmation-not-on-or-after-past": _edit_assertion(
-        _set(SCD, "NotOnOrAfter", forge.stamp(-SKEW - 60))),
+        _set_time(SCD, "NotOnOrAfter", -SKEW - 60)),
     "subject-confirmation-not-before-future": _edit_assertion(
-        _set(SCD, "NotBefore", forge.stamp(SKEW + 60))),
+        _set_time(SCD, "NotBefore", SKEW + 60)),
     "subject-confirmation-recipient-missing": _edit_assertion(
         lambda a: a.find(SCD, forge.NS).attrib.pop("Recipient")),
     "audience-missing": _edit_assertion(
