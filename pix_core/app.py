@@ -11,6 +11,7 @@ import requests
 from werkzeug.middleware.shared_data import SharedDataMiddleware
 
 from pix_core.adapters.campaign_positioning import ContentCatalog, PositioningAssessments
+from pix_core.adapters.http.health import HealthEndpoints
 from pix_core.adapters.http.security_headers import SecurityHeaders
 from pix_core.adapters.http.sessions import SessionStore
 from pix_core.adapters.http.web import SECURITY_HEADERS, PixWeb, WebConfig
@@ -27,6 +28,7 @@ from pix_core.domain.clock import Clock
 from pix_core.domain.rate_limit import RateLimiter
 from pix_core.settings import PixSettings
 from pix_core.usecases.upload_siecle_roster import siecle_importer
+from pixgar.request_id import RequestIdMiddleware, propagate_request_id
 
 STATIC_DIR = Path(__file__).resolve().parent / "adapters" / "http" / "static"
 
@@ -68,7 +70,7 @@ def create_app(
                 client_secret=settings.client_secret,
                 redirect_uri=settings.redirect_uri,
             ),
-            http_session or default_http_session(settings),
+            propagate_request_id(http_session or default_http_session(settings)),
         )
     content = default_content()  # checked here: invalid content stops the start-up
     importer = siecle_importer(roster_unit_of_work_factory(engine), read_roster_file, clock)
@@ -87,4 +89,5 @@ def create_app(
         max_open_level=settings.max_open_level,
     )
     static = SharedDataMiddleware(web, {"/static": str(STATIC_DIR)}, cache_timeout=3600)
-    return SecurityHeaders(static, SECURITY_HEADERS)
+    app = HealthEndpoints(SecurityHeaders(static, SECURITY_HEADERS), engine)  # probes
+    return RequestIdMiddleware(app)  # X-Request-Id (pixgar/request_id.py)

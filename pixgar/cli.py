@@ -18,15 +18,6 @@ def _serve(args: argparse.Namespace) -> int:
     return serve_proxy() if args.server == "proxy" else serve_pix()
 
 
-def _metadata_export(_: argparse.Namespace) -> int:
-    from proxy.metadata import export_sp_metadata
-    from proxy.settings import ProxySettings
-
-    sys.stdout.write(export_sp_metadata(ProxySettings.from_env()))
-    sys.stdout.write("\n")
-    return 0
-
-
 def _db_upgrade(_: argparse.Namespace) -> int:
     from pix_core.adapters.sql.migrate import upgrade
     from pix_core.settings import database_url_from_env
@@ -87,8 +78,9 @@ def parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=_serve)
     metadata = commands.add_parser("metadata", help="SAML metadata").add_subparsers(
         dest="action", required=True)
-    metadata.add_parser("export", help="print the SP metadata to hand to the GAR"
-                        ).set_defaults(run=_metadata_export)
+    from pixgar.metadata_commands import add_parsers as add_metadata_parsers
+
+    add_metadata_parsers(metadata)  # export, refresh (pixgar/metadata_commands.py)
     database = commands.add_parser("db", help="pix_core database").add_subparsers(
         dest="action", required=True)
     database.add_parser("upgrade", help="apply pix_core's migrations").set_defaults(run=_db_upgrade)
@@ -108,6 +100,12 @@ def parser() -> argparse.ArgumentParser:
     add_admin.add_argument("--last-name", default="")
     add_admin.add_argument("--name", default=None, help="organisation name, if created")
     add_admin.set_defaults(run=_orga_add_admin)
+    from pixgar.keys_cli import register as register_keys
+
+    register_keys(commands)  # pixgar keys ...: key rotation (docs/adr/0006)
+    from pixgar.audit_cli import register as register_audit
+
+    register_audit(commands)  # pixgar audit report (docs/adr/0007)
     return root
 
 

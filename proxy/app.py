@@ -29,6 +29,7 @@ from satosa.satosa_config import SATOSAConfig
 from werkzeug.wrappers import Response
 
 from pixgar.logging_setup import configure_logging
+from pixgar.request_id import RequestIdMiddleware
 from proxy.config import satosa_config
 from proxy.errors import (
     InternalError,
@@ -39,7 +40,11 @@ from proxy.errors import (
     SessionExpired,
     render_error,
 )
+from proxy.health import HEALTH_PATHS, proxy_health
 from proxy.keys import load_keys
+from proxy.metrics import MetricsEndpoint
+from proxy.observed import ObservedLogins
+from proxy.rotation import reloading_app
 from proxy.settings import ProxySettings
 from proxy.state_cookie import (
     TamperedStateCookie,
@@ -63,7 +68,7 @@ SECURITY_HEADERS = [
 ]
 
 
-class ProxyApplication(WsgiApplication):
+class ProxyApplication(ObservedLogins, WsgiApplication):  # audit, metrics: proxy/observed.py
     """SATOSA's WSGI application with French error pages and privacy-safe logging."""
 
     def __init__(self, config):
@@ -71,6 +76,9 @@ class ProxyApplication(WsgiApplication):
         self._state_mac_key = mac_key(config["STATE_ENCRYPTION_KEY"])
 
     def __call__(self, environ, start_response, debug=False):
+        if environ.get("PATH_INFO") in HEALTH_PATHS:  # before SATOSA routing (proxy/health.py)
+            return proxy_health(self, environ["PATH_INFO"])(environ, start_response)
+        context = None
         try:
             context = self._context(environ)
             response = self.run(context)
@@ -80,7 +88,7 @@ class ProxyApplication(WsgiApplication):
                               content_type=_content_type(response.headers))
         except Exception as error:  # every failure becomes a page; none leaks a traceback
             proxy_error = _as_proxy_error(error)
-            page = render_error(proxy_error)
+            page = render_error(proxy_error, self.audit_refusal(context, proxy_error))
             answer = Response(page.body, status=page.status,
                               content_type="text/html; charset=utf-8",
                               headers=SECURITY_HEADERS)
@@ -178,5 +186,9 @@ def _as_proxy_error(error: Exception) -> ProxyError:
 def create_app(settings: ProxySettings):
     """Build the proxy WSGI application from ``settings`` (keys generated in dev if allowed)."""
     configure_logging(settings.log_level)
-    config = SATOSAConfig(satosa_config(settings, load_keys(settings)))
-    return ProxyApplication(config)
+
+    def build() -> ProxyApplication:
+        return ProxyApplication(SATOSAConfig(satosa_config(settings, load_keys(settings))))
+
+    app = reloading_app(settings, build)  # rebuilt when the keyring changes (docs/adr/0006)
+    return RequestIdMiddleware(MetricsEndpoint(app))  # X-Request-Id, /metrics

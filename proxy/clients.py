@@ -6,6 +6,8 @@ An admin adds a relying party by adding an entry; no code changes. Example::
       pix:
         name: Pix
         secret_env: PIX_CLIENT_SECRET        # or secret_file: /run/secrets/pix, or secret: ...
+        # rotation: secrets: [new, old] or secret_files: [/run/secrets/new, /run/secrets/old]
+        # (any listed secret is accepted during the overlap; the first one is the primary)
         redirect_uris: [https://pix.example/connexion/oidc/callback]
         initiate_login_uri: https://pix.example/connexion/gar/initier
         target_link_uris: [https://pix.example/]   # allowed RelayStates of unsolicited logins
@@ -39,6 +41,11 @@ class RelyingParty:
     redirect_uris: tuple[str, ...]
     initiate_login_uri: str | None
     target_link_uris: tuple[str, ...]
+    other_secrets: tuple[Secret, ...] = ()  # also accepted while a secret rotates
+
+    @property
+    def accepted_secrets(self) -> tuple[Secret, ...]:
+        return (self.secret, *self.other_secrets)
 
     def accepts_target(self, url: str) -> bool:
         """True when ``url`` lies under an allowed target link (same origin, path prefix)."""
@@ -57,6 +64,7 @@ class RelyingParty:
             "redirect_uris": list(self.redirect_uris),
             "initiate_login_uri": self.initiate_login_uri,
             "target_link_uris": list(self.target_link_uris),
+            "secrets": [s.reveal() for s in self.accepted_secrets],
         }
 
     @classmethod
@@ -80,6 +88,19 @@ class RelyingParty:
         }
 
 
+def _secrets(client_id: str, entry: Mapping[str, Any], environ: Mapping[str, str]
+             ) -> tuple[Secret, ...]:
+    """Every accepted secret, primary first: ``secrets``/``secret_files`` lists, or one."""
+    listed = [Secret(str(value)) for value in entry.get("secrets") or ()]
+    listed += [Secret(Path(name).read_text(encoding="utf-8").strip())
+               for name in entry.get("secret_files") or ()]
+    if any(not secret.reveal() for secret in listed):
+        raise ClientsFileError(f"client {client_id!r}: an empty secret is listed")
+    if listed:
+        return tuple(listed)
+    return (_secret(client_id, entry, environ),)
+
+
 def _secret(client_id: str, entry: Mapping[str, Any], environ: Mapping[str, str]) -> Secret:
     if entry.get("secret"):
         return Secret(str(entry["secret"]))
@@ -90,7 +111,8 @@ def _secret(client_id: str, entry: Mapping[str, Any], environ: Mapping[str, str]
         return Secret(value)
     if entry.get("secret_file"):
         return Secret(Path(entry["secret_file"]).read_text(encoding="utf-8").strip())
-    raise ClientsFileError(f"client {client_id!r}: one of secret, secret_env, secret_file needed")
+    raise ClientsFileError(f"client {client_id!r}: one of secret, secret_env, secret_file, "
+                           "secrets, secret_files needed")
 
 
 def _parse_client(client_id: str, entry: Mapping[str, Any],
@@ -98,10 +120,12 @@ def _parse_client(client_id: str, entry: Mapping[str, Any],
     redirect_uris = tuple(entry.get("redirect_uris") or ())
     if not redirect_uris:
         raise ClientsFileError(f"client {client_id!r}: redirect_uris is empty")
+    secrets = _secrets(client_id, entry, environ)
     return RelyingParty(
         client_id=client_id,
         name=str(entry.get("name", client_id)),
-        secret=_secret(client_id, entry, environ),
+        secret=secrets[0],
+        other_secrets=secrets[1:],
         redirect_uris=redirect_uris,
         initiate_login_uri=entry.get("initiate_login_uri"),
         target_link_uris=tuple(entry.get("target_link_uris") or ()),

@@ -20,6 +20,8 @@ from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_TRANSIENT
 
 from proxy.keys import ProxyKeys
 from proxy.plugins.gar_frontend import DIGEST_ALGORITHM, SIGNATURE_ALGORITHM
+from proxy.release_policy import load_release_policy
+from proxy.rotation import oidc_key_config, published_certs, saml_key_config
 from proxy.settings import ProxySettings
 
 BACKEND_NAME = "gar"
@@ -116,6 +118,7 @@ def sp_config(settings: ProxySettings, keys: ProxyKeys, metadata: Path | None) -
             }
         },
     }
+    config.update(saml_key_config(settings, keys))  # keyring: current, next, retiring keys
     if metadata is not None:
         config["metadata"] = {"local": [str(metadata)]}
     return config
@@ -135,16 +138,24 @@ def relying_parties(settings: ProxySettings):
     return [party.to_config() for party in settings.relying_parties.values()]
 
 
+def metadata_at_start(settings: ProxySettings, redis_url: str):
+    """The GAR metadata file pysaml2 starts with and the watcher's config (gar_metadata_startup)."""
+    from proxy.gar_metadata_startup import metadata_at_start as at_start
+
+    return at_start(settings, redis_url)
+
+
 def satosa_config(settings: ProxySettings, keys: ProxyKeys) -> dict[str, Any]:
     """The whole SATOSA configuration dictionary."""
     policy = load_yaml(settings, "proxy.yaml")
     parties = relying_parties(settings)
     redis_uri = pyop_redis_uri(settings.redis_url)
+    metadata_file, metadata_watch = metadata_at_start(settings, redis_uri)  # docs/adr/0005
     backend = {
         "module": "proxy.plugins.gar_frontend.GarServiceProvider",
         "name": BACKEND_NAME,
         "config": {
-            "sp_config": sp_config(settings, keys, idp_metadata_file(settings)),
+            "sp_config": sp_config(settings, keys, metadata_file),
             "entityid_endpoint": True,
             "gar": {
                 "redis_url": redis_uri,
@@ -156,11 +167,13 @@ def satosa_config(settings: ProxySettings, keys: ProxyKeys) -> dict[str, Any]:
                 "allow_unsolicited": settings.allow_unsolicited,
                 "oidc_issuer": settings.base_url,
                 "relying_parties": parties,
+                "published_certs": published_certs(settings, keys),  # keyring (metadata)
+                "metadata": metadata_watch,
             },
         },
     }
     oidc = policy["oidc"]
-    frontend = {
+    frontend: dict[str, Any] = {
         "module": "proxy.plugins.pix_backend.PixOpenIDProvider",
         "name": FRONTEND_NAME,
         "config": {
@@ -169,6 +182,8 @@ def satosa_config(settings: ProxySettings, keys: ProxyKeys) -> dict[str, Any]:
             "db_uri": redis_uri,
             "sub_hash_salt": keys.sub_salt.reveal(),
             "relying_parties": parties,
+            "release_policy": load_release_policy(settings, parties),  # proxy/release_policy.py
+            "audit": settings.audit.to_config(settings.data_dir, redis_uri),  # proxy/audit.py
             "provider": {
                 "response_types_supported": ["code"],
                 "subject_types_supported": ["pairwise"],
@@ -180,6 +195,7 @@ def satosa_config(settings: ProxySettings, keys: ProxyKeys) -> dict[str, Any]:
             },
         },
     }
+    frontend["config"].update(oidc_key_config(settings, keys))  # keyring: kid, JWKS
     siecle_match = {
         "module": "proxy.microservices.siecle_match.SiecleMatch",
         "name": "siecle_match",
@@ -207,4 +223,5 @@ def satosa_config(settings: ProxySettings, keys: ProxyKeys) -> dict[str, Any]:
         "BACKEND_MODULES": [backend],
         "FRONTEND_MODULES": [frontend],
         "MICRO_SERVICES": [siecle_match, pseudonym],  # the pseudonym uses the match
+        "PIXGAR_AUDIT": settings.audit.to_config(settings.data_dir, redis_uri),  # refusals
     }

@@ -84,9 +84,12 @@ def new_reference() -> str:
     return secrets.token_hex(4).upper()
 
 
-def render_error(error: ProxyError) -> ErrorPage:
-    """Render ``error`` as a French HTML page and log it as a security event (no personal data)."""
-    reference = new_reference()
+def render_error(error: ProxyError, reference: str | None = None) -> ErrorPage:
+    """Render ``error`` as a French HTML page and log it as a security event (no personal data).
+
+    ``reference``: the audit event id of the refused login (proxy/audit.py), if any.
+    """
+    reference = reference or new_reference()
     level = logging.ERROR if error.status >= 500 else logging.WARNING
     security_log.log(level, "request refused ref=%s kind=%s code=%s status=%d", reference,
                      type(error).__name__, error.code, error.status)

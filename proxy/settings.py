@@ -13,7 +13,9 @@ from pathlib import Path
 
 from pixgar.devkeys import default_data_dir
 from pixgar.secret import Secret, read_secret
+from proxy.audit import AuditSettings
 from proxy.clients import RelyingParty, load_relying_parties
+from proxy.gar_metadata_settings import MetadataSettings
 
 REPO_CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
 
@@ -49,6 +51,11 @@ class ProxySettings:
     saml_encryption_key_file: Path | None = None
     saml_encryption_cert_file: Path | None = None
     oidc_signing_key_file: Path | None = None
+    metadata: MetadataSettings = field(default_factory=MetadataSettings)  # GAR_METADATA_*
+    audit: AuditSettings = field(default_factory=AuditSettings)  # PIXGAR_AUDIT_* (proxy/audit.py)
+    keyring_dir: Path | None = None  # PIXGAR_KEYRING_DIR, else <data dir>/keyring
+    key_publish_delay_hours: float = 24.0
+    keyring_check_seconds: float = 5.0
 
     @property
     def roster_database_url(self) -> str:
@@ -93,4 +100,9 @@ class ProxySettings:
             saml_encryption_key_file=path("SAML_ENCRYPTION_KEY_FILE"),
             saml_encryption_cert_file=path("SAML_ENCRYPTION_CERT_FILE"),
             oidc_signing_key_file=path("OIDC_SIGNING_KEY_FILE"),
+            metadata=MetadataSettings.from_env(env),
+            audit=AuditSettings.from_env(env),
+            keyring_dir=path("PIXGAR_KEYRING_DIR"),
+            key_publish_delay_hours=float(env.get("PIXGAR_KEY_PUBLISH_DELAY_HOURS") or 24),
+            keyring_check_seconds=float(env.get("PIXGAR_KEYRING_CHECK_SECONDS") or 5),
         )

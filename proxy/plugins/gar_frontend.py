@@ -36,6 +36,7 @@ from satosa.saml_util import make_saml_response
 from proxy.clients import RelyingParty
 from proxy.errors import SamlResponseRejected, SessionExpired
 from proxy.gar_profile import structure_attributes
+from proxy.rotation import publish_in_metadata
 from proxy.stores.connection import hashed, redis_client
 from proxy.stores.pending_requests import PendingRequests
 from proxy.stores.replay_cache import ReplayCache
@@ -102,11 +103,30 @@ class GarServiceProvider(SAMLBackend):
         self.relying_parties = [RelyingParty.from_config(e) for e in gar["relying_parties"]]
         self.max_response_bytes: int = gar["max_response_bytes"]
         self.acs_url: str = self._use_first_acs(None)[0]
+        self.published_certs = gar.get("published_certs")
+        self.metadata_watcher = None
+        if gar.get("metadata"):  # the GAR metadata refresh (docs/adr/0005)
+            from proxy.gar_metadata import watcher_from_config
+
+            self.metadata_watcher = watcher_from_config(gar["metadata"], client)
+
+    def _metadata_endpoint(self, context):
+        """The SP metadata at the entityID URL, with the keyring's current and next certs."""
+        response = super()._metadata_endpoint(context)
+        if self.published_certs:
+            response.message = publish_in_metadata(response.message, self.published_certs)
+        return response
+
+    def _current_metadata(self) -> None:
+        """Swap in newly published GAR metadata; refuse (503) when it expired."""
+        if self.metadata_watcher is not None:
+            self.metadata_watcher.ensure_current(self.sp)
 
     # -- SP-initiated login ------------------------------------------------------------
 
     def start_auth(self, context, internal_req):
         """Finish a pending unsolicited login if the OP got its handle, else ask the GAR."""
+        self._current_metadata()
         handle = context.get_decoration(LOGIN_HINT)
         if handle:
             identity = self._redeem_unsolicited(context, handle)
@@ -136,6 +156,7 @@ class GarServiceProvider(SAMLBackend):
 
     def authn_response(self, context, binding):
         """Verify the GAR's response, then finish the login it belongs to."""
+        self._current_metadata()
         saml_response = (context.request or {}).get("SAMLResponse")
         if not saml_response:
             raise SamlResponseRejected("missing_saml_response")

@@ -36,11 +36,16 @@ from satosa.frontends.openid_connect import (
     combine_select_first_value,
     combine_values_by_claim,
 )
-from satosa.response import BadRequest, SeeOther, Unauthorized
+from satosa.response import BadRequest, Response, SeeOther, Unauthorized
 
+from proxy.audit import AuditLog
 from proxy.clients import RelyingParty
 from proxy.errors import OidcRequestRejected
+from proxy.metrics import REPLAYS, timed
+from proxy.observed import audit_backend_error, audit_release
 from proxy.plugins.gar_frontend import LOGIN_HINT
+from proxy.release_policy import PolicyFilteredClaims, allowed_claims, releasing_for
+from proxy.rotation import published_jwks
 from proxy.stores.connection import hashed, redis_client
 
 logger = logging.getLogger(__name__)
@@ -82,12 +87,23 @@ class PixOpenIDProvider(OpenIDConnectFrontend):
         info["response_modes_supported"] = ["query"]
         info["grant_types_supported"] = ["authorization_code"]  # pyop's default adds implicit
         claims_ttl = int(provider_config.get("access_token_lifetime", 3600))
-        self.user_db = StorageBase.from_uri(conf["db_uri"], db_name="satosa",
-                                            collection="userinfo", ttl=claims_ttl)
+        # only the claims the release policy allows the client are stored (read by userinfo
+        # and the ID token): proxy/release_policy.py
+        self.release_policy = conf.get("release_policy") or {}
+        self.user_db = PolicyFilteredClaims(StorageBase.from_uri(
+            conf["db_uri"], db_name="satosa", collection="userinfo", ttl=claims_ttl))
+        self.audit = AuditLog(conf["audit"]) if conf.get("audit") else None
         self.provider.userinfo = Userinfo(self.user_db)
         self._redis = redis_client(conf["db_uri"])
         self._code_ttl = int(provider_config.get("authorization_code_lifetime", 600))
         self._token_ttl = claims_ttl
+        # the JWKS publishes every live key of the keyring (current, next, retiring)
+        self._jwks = published_jwks(conf.get("published_signing_keys")
+                                    or [conf["signing_key_path"]])
+
+    def jwks(self, context):
+        """The JWKS document: current, next and retiring keys, each with its ``kid``."""
+        return Response(json.dumps(self._jwks), content="application/json")
 
     def handle_authn_request(self, context):
         """Check client, redirect URI and PKCE before SATOSA/pyop see the request."""
@@ -113,10 +129,13 @@ class PixOpenIDProvider(OpenIDConnectFrontend):
         return super().handle_authn_request(context)
 
     def handle_authn_response(self, context, internal_resp):
-        """Issue the code; remember when the GAR authenticated the user (``auth_time``)."""
-        response = super().handle_authn_response(context, internal_resp)
+        """Issue the code with the claims the policy allows; audit; remember ``auth_time``."""
+        client_id = self._get_authn_request_from_state(context.state).get("client_id")
+        with releasing_for(allowed_claims(self.release_policy, client_id)):
+            response = super().handle_authn_response(context, internal_resp)
         code = _code_in(response)
         if code:
+            audit_release(self, code, client_id, internal_resp)  # fails closed: 503
             auth_time = _epoch(getattr(internal_resp.auth_info, "timestamp", None))
             self._redis.set(AUTH_TIME_PREFIX + hashed(code), str(auth_time).encode("ascii"),
                             ex=self._code_ttl)
@@ -132,11 +151,18 @@ class PixOpenIDProvider(OpenIDConnectFrontend):
     def handle_backend_error(self, exception):
         """Tell the relying party the login failed, without the internal reason."""
         auth_req = self._get_authn_request_from_state(exception.state)
+        audit_backend_error(self, auth_req.get("client_id"))
         return _error_redirect(auth_req["redirect_uri"], "access_denied",
                                "authentication failed at the identity provider",
                                auth_req.get("state"))
 
     def token_endpoint(self, context):
+        with timed("token"):  # proxy/metrics.py
+            response = self._token_endpoint(context)
+        logger.info("token request answered %s", str(response.status).split()[0])
+        return response
+
+    def _token_endpoint(self, context):
         """Authenticate the client, then redeem its code at most once, even across workers.
 
         A second redemption of a code is refused *and* revokes the access token the first
@@ -160,6 +186,7 @@ class PixOpenIDProvider(OpenIDConnectFrontend):
         if code and self._code_belongs_to(code, client_id):
             if not self._first_redemption(code):
                 logger.warning("authorization code presented twice; refused, tokens revoked")
+                REPLAYS.labels(kind="code").inc()
                 self._revoke_tokens_of(code)
                 error = TokenErrorResponse(error="invalid_grant",
                                            error_description="authorization code already used")
@@ -197,11 +224,13 @@ class PixOpenIDProvider(OpenIDConnectFrontend):
             if secret is None:
                 raise ClientAuthenticationFailed("no authentication")
         party = self.relying_parties.get(client_id)
-        expected = party.secret.reveal() if party else "\0" * 32
-        matches = hmac.compare_digest(secret.encode("utf-8"), expected.encode("utf-8"))
-        if party is None or not matches or not secret:
+        # every accepted secret (several while one rotates) is compared: no early exit
+        expected = [s.reveal() for s in party.accepted_secrets] if party else ["\0" * 32]
+        matches = [hmac.compare_digest(secret.encode("utf-8"), e.encode("utf-8"))
+                   for e in expected]
+        if party is None or not any(matches) or not secret:
             raise ClientAuthenticationFailed("wrong credentials")
-        return client_id, secret
+        return client_id, party.secret.reveal()  # pyop knows the primary secret only
 
     def _code_belongs_to(self, code: str, client_id: str) -> bool:
         try:

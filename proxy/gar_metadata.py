@@ -1,0 +1,467 @@
+"""The GAR's IdP metadata: verified, shared through Redis, swapped into every worker.
+
+- :func:`verify_metadata`: no DTD, an enveloped XML signature on the root by a pinned
+  certificate (``GAR_METADATA_SIGNING_CERT``, one or more PEM certificates), allowed
+  algorithms only, ``validUntil`` in the future. Anything else raises
+  :class:`MetadataRefused` with a reason code.
+- :func:`refresh_metadata` (``pixgar metadata refresh``, or the in-proxy periodic refresh):
+  fetch, verify, publish in Redis (document + digest + validUntil), keep a last good copy
+  on disk (atomic replace). A failure changes nothing.
+- :class:`MetadataWatcher` (one per worker, in the GAR service provider): at most every
+  ``GAR_METADATA_CHECK_SECONDS`` one Redis GET of the digest; on a new digest it verifies
+  the document again and swaps pysaml2's metadata store; expired metadata refuses logins.
+
+See docs/adr/0005-metadata-refresh.md.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import redis
+import requests
+from cryptography import x509
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as safe_fromstring
+from lxml import etree
+from signxml import SignatureConfiguration, XMLVerifier
+from signxml.algorithms import DigestAlgorithm, SignatureMethod
+
+from proxy.errors import ServiceUnavailable
+from proxy.plugins.gar_frontend import (
+    ACCEPTED_CANONICALIZATIONS,
+    ACCEPTED_DIGEST_METHODS,
+    ACCEPTED_SIGNATURE_METHODS,
+    ACCEPTED_TRANSFORMS,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_METADATA_BYTES = 5 * 1024 * 1024
+FETCH_TIMEOUT_SECONDS = 10
+LAST_GOOD_NAME = "gar-idp-current.xml"
+_MD = "{urn:oasis:names:tc:SAML:2.0:metadata}"
+_DS = "{http://www.w3.org/2000/09/xmldsig#}"
+
+
+class MetadataRefused(Exception):
+    """The document (or its source) is not acceptable; ``reason`` is a stable code."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class AcceptedMetadata:
+    """A metadata document that passed :func:`verify_metadata` (or was loaded unverified in dev)."""
+
+    xml: bytes
+    valid_until: dt.datetime | None
+    verified: bool = True
+    digest: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "digest", hashlib.sha256(self.xml).hexdigest())
+
+    def expired(self, now: dt.datetime) -> bool:
+        return self.valid_until is not None and self.valid_until <= now
+
+    def days_left(self, now: dt.datetime) -> float | None:
+        if self.valid_until is None:
+            return None
+        return (self.valid_until - now).total_seconds() / 86400
+
+    def warnings(self, now: dt.datetime, warn_days: int) -> list[str]:
+        left = self.days_left(now)
+        if left is None:
+            return ["no_valid_until: the document has no validUntil"]
+        if left < warn_days:
+            return [f"expires_soon: {left:.1f} days left (validUntil "
+                    f"{self.valid_until:%Y-%m-%dT%H:%M:%SZ}, warning below {warn_days} days)"]
+        return []
+
+    def describe(self, now: dt.datetime | None = None) -> dict[str, Any]:
+        now = now or utcnow()
+        return {"digest": self.digest, "verified": self.verified,
+                "valid_until": _iso(self.valid_until), "expired": self.expired(now)}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+def parse_instant(value: str) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+# -- verification ------------------------------------------------------------------------
+
+def load_pins(path: Path | None) -> list[x509.Certificate]:
+    """The pinned certificate(s) from ``GAR_METADATA_SIGNING_CERT`` (several during a rollover)."""
+    if path is None:
+        raise MetadataRefused("no_pinned_certificate",
+                              "GAR_METADATA_SIGNING_CERT is not set (PEM of the GAR's metadata "
+                              "signing certificate)")
+    try:
+        pins = x509.load_pem_x509_certificates(path.read_bytes())
+    except (OSError, ValueError) as error:
+        raise MetadataRefused("unreadable_pinned_certificate", f"{path}: {error}") from None
+    return pins
+
+
+def _root(xml: bytes):
+    if len(xml) > MAX_METADATA_BYTES:
+        raise MetadataRefused("too_large", f"{len(xml)} bytes")
+    try:
+        safe_fromstring(xml, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException:
+        raise MetadataRefused("dtd_forbidden", "the document has a DTD") from None
+    except Exception as error:  # any parse error means "refuse"
+        raise MetadataRefused("unparsable_xml", type(error).__name__) from None
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=False)
+    root = etree.fromstring(xml, parser=parser)
+    if root.tag not in (f"{_MD}EntityDescriptor", f"{_MD}EntitiesDescriptor"):
+        raise MetadataRefused("not_saml_metadata", f"root element {root.tag}")
+    if root.find(f".//{_MD}IDPSSODescriptor") is None:
+        raise MetadataRefused("no_idp_descriptor", "no IDPSSODescriptor")
+    return root
+
+
+def _check_signature_shape(root) -> None:
+    signatures = root.findall(f"{_DS}Signature")
+    if not signatures:
+        raise MetadataRefused("unsigned", "no XML signature on the document root")
+    if len(signatures) > 1 or len(list(root.iter(f"{_DS}Signature"))) > 1:
+        raise MetadataRefused("bad_signature", "more than one signature")
+    signed_info = signatures[0].find(f"{_DS}SignedInfo")
+    if signed_info is None:
+        raise MetadataRefused("bad_signature", "no SignedInfo")
+    checks = [(f"{_DS}CanonicalizationMethod", ACCEPTED_CANONICALIZATIONS),
+              (f"{_DS}SignatureMethod", ACCEPTED_SIGNATURE_METHODS),
+              (f"{_DS}Reference/{_DS}DigestMethod", ACCEPTED_DIGEST_METHODS),
+              (f"{_DS}Reference/{_DS}Transforms/{_DS}Transform", ACCEPTED_TRANSFORMS)]
+    for path, accepted in checks:
+        for element in signed_info.findall(path):
+            if element.get("Algorithm") not in accepted:
+                raise MetadataRefused("signature_algorithm_not_allowed",
+                                      str(element.get("Algorithm")))
+    references = signed_info.findall(f"{_DS}Reference")
+    root_id = root.get("ID")
+    if len(references) != 1 or references[0].get("URI") not in {"", f"#{root_id}"}:
+        raise MetadataRefused("signature_not_on_root", "the signature must cover the document")
+
+
+_EXPECT = SignatureConfiguration(
+    require_x509=False,
+    signature_methods=frozenset(SignatureMethod(m) for m in ACCEPTED_SIGNATURE_METHODS),
+    digest_algorithms=frozenset(DigestAlgorithm(m) for m in ACCEPTED_DIGEST_METHODS),
+)
+
+
+def verify_metadata(xml: bytes, pins: list[x509.Certificate],
+                    now: dt.datetime | None = None) -> AcceptedMetadata:
+    """Accept ``xml`` only if signed on its root by one of ``pins`` and not expired."""
+    now = now or utcnow()
+    root = _root(xml)
+    _check_signature_shape(root)
+    for pin in pins:
+        try:
+            result = XMLVerifier().verify(xml, x509_cert=pin, expect_config=_EXPECT,
+                                          id_attribute="ID")
+        except Exception:  # signxml raises several types; each means "not this pin"
+            continue
+        signed = result[0] if isinstance(result, list) else result
+        if signed.signed_xml is None or signed.signed_xml.tag != root.tag:
+            raise MetadataRefused("signature_not_on_root")
+        break
+    else:
+        raise MetadataRefused("bad_signature",
+                              f"not signed by the pinned certificate(s) ({len(pins)} tried)")
+    accepted = AcceptedMetadata(xml, _valid_until(root), verified=True)
+    if accepted.expired(now):
+        raise MetadataRefused("expired", f"validUntil {_iso(accepted.valid_until)} is past")
+    return accepted
+
+
+def _valid_until(root) -> dt.datetime | None:
+    value = root.get("validUntil")
+    if not value:
+        return None
+    try:
+        return parse_instant(value)
+    except ValueError:
+        raise MetadataRefused("bad_valid_until", value[:40]) from None
+
+
+def unverified_metadata(xml: bytes) -> AcceptedMetadata:
+    """Development only (no pin): today's behaviour, but ``validUntil`` is still read."""
+    root = _root(xml)
+    return AcceptedMetadata(xml, _valid_until(root), verified=False)
+
+
+# -- fetching and storing ---------------------------------------------------------------
+
+def fetch(source: str) -> bytes:
+    """The document at ``source`` (https/http URL or path), or :class:`MetadataRefused`."""
+    if not source:
+        raise MetadataRefused("no_source", "GAR_IDP_METADATA is not set and no --source given")
+    if source.startswith(("https://", "http://")):
+        try:
+            with requests.get(source, timeout=FETCH_TIMEOUT_SECONDS, stream=True) as answer:
+                answer.raise_for_status()
+                body = answer.raw.read(MAX_METADATA_BYTES + 1, decode_content=True)
+        except (requests.RequestException, OSError) as error:
+            raise MetadataRefused("unreachable", f"cannot fetch {source}: "
+                                                 f"{type(error).__name__}") from None
+        return body
+    try:
+        return Path(source).read_bytes()
+    except OSError as error:
+        raise MetadataRefused("unreachable", f"cannot read {source}: {error.strerror}") from None
+
+
+def last_good_path(data_dir: Path, configured: Path | None = None) -> Path:
+    """``GAR_METADATA_LAST_GOOD_FILE``, else ``<data dir>/metadata/gar-idp-current.xml``."""
+    return configured or data_dir / "metadata" / LAST_GOOD_NAME
+
+
+def write_atomically(path: Path, content: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.part")
+    partial.write_bytes(content)
+    os.replace(partial, path)  # a reader never sees half a file
+    return path
+
+
+class SharedMetadata:
+    """The accepted document in Redis: ``<key>`` (JSON) and ``<key>:digest`` (the cheap GET)."""
+
+    def __init__(self, client: redis.Redis, key: str) -> None:
+        self.client = client
+        self.key = key
+
+    def publish(self, accepted: AcceptedMetadata) -> None:
+        document = json.dumps({"xml": base64.b64encode(accepted.xml).decode("ascii"),
+                               "digest": accepted.digest,
+                               "valid_until": _iso(accepted.valid_until),
+                               "published_at": _iso(utcnow())})
+        with self.client.pipeline(transaction=True) as pipe:
+            pipe.set(self.key, document)
+            pipe.set(f"{self.key}:digest", accepted.digest)
+            pipe.execute()
+
+    def digest(self) -> str | None:
+        value = self.client.get(f"{self.key}:digest")
+        return value.decode("ascii") if value else None
+
+    def load(self) -> bytes | None:
+        value = self.client.get(self.key)
+        if not value:
+            return None
+        xml = base64.b64decode(json.loads(value)["xml"])
+        return xml
+
+    def take_refresh_lock(self, seconds: int) -> bool:
+        return bool(self.client.set(f"{self.key}:refresh-lock", str(os.getpid()), nx=True,
+                                    ex=max(1, seconds)))
+
+
+@dataclass(frozen=True)
+class RefreshOutcome:
+    accepted: AcceptedMetadata
+    changed: bool
+    warnings: list[str]
+    last_good_file: Path
+
+    def as_json(self) -> dict[str, Any]:
+        return {"status": "accepted", "changed": self.changed, **self.accepted.describe(),
+                "warnings": self.warnings, "last_good_file": str(self.last_good_file)}
+
+
+def refresh_metadata(shared: SharedMetadata, source: str, pins: list[x509.Certificate],
+                     last_good: Path, warn_days: int,
+                     now: dt.datetime | None = None) -> RefreshOutcome:
+    """Fetch, verify, publish in Redis, then replace the last good copy on disk."""
+    now = now or utcnow()
+    accepted = verify_metadata(fetch(source), pins, now)
+    try:
+        changed = shared.digest() != accepted.digest
+        shared.publish(accepted)
+    except redis.RedisError as error:
+        raise MetadataRefused("redis_unavailable", type(error).__name__) from None
+    path = write_atomically(last_good, accepted.xml)
+    warnings = accepted.warnings(now, warn_days)
+    for warning in warnings:
+        logger.warning("GAR metadata %s", warning)
+    logger.info("GAR metadata accepted digest=%s validUntil=%s changed=%s", accepted.digest,
+                _iso(accepted.valid_until), changed)
+    return RefreshOutcome(accepted, changed, warnings, path)
+
+
+# -- at start and in every worker --------------------------------------------------------
+
+def startup_metadata(source: str, pins_path: Path | None, dev: bool, shared: SharedMetadata,
+                     last_good: Path, fetch_source: Callable[[], Path]) -> AcceptedMetadata:
+    """The document a new worker starts with, written to the last good copy.
+
+    Order: what Redis holds (published by a refresh, verified again here), else the source
+    (``GAR_IDP_METADATA``), else the last good copy on disk. Without a pin, only in
+    development, today's behaviour: the source as is.
+    """
+    if pins_path is None:
+        if not dev:
+            raise MetadataRefused("no_pinned_certificate",
+                                  "GAR_METADATA_SIGNING_CERT must be set in production "
+                                  "(PIXGAR_GENERATE_DEV_KEYS=0): unsigned GAR metadata is "
+                                  "never accepted")
+        return unverified_metadata(fetch_source().read_bytes())
+    pins = load_pins(pins_path)
+    try:
+        published = shared.load()
+    except redis.RedisError as error:
+        logger.warning("GAR metadata: Redis unavailable at start (%s); using the source",
+                       type(error).__name__)
+        published = None
+    if published is not None:
+        try:
+            return _keep(verify_metadata(published, pins), last_good)
+        except MetadataRefused as refused:
+            logger.error("GAR metadata in Redis refused at start: %s", refused)
+    try:
+        return _keep(verify_metadata(fetch_source().read_bytes(), pins), last_good)
+    except Exception as error:
+        if not last_good.is_file():
+            raise
+        logger.error("GAR metadata source refused at start (%s); using the last good copy %s",
+                     error, last_good)
+        return verify_metadata(last_good.read_bytes(), pins)
+
+
+def _keep(accepted: AcceptedMetadata, last_good: Path) -> AcceptedMetadata:
+    write_atomically(last_good, accepted.xml)
+    return accepted
+
+
+class MetadataWatcher:
+    """One per worker: notices a newly published document and swaps it into pysaml2."""
+
+    def __init__(self, shared: SharedMetadata, current: AcceptedMetadata,
+                 pins_path: Path | None, last_good: Path, check_seconds: float,
+                 refresh: Callable[[], Any] | None = None, refresh_seconds: int = 0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.shared = shared
+        self.current = current
+        self.pins_path = pins_path
+        self.last_good = last_good
+        self.check_seconds = check_seconds
+        self.refresh = refresh
+        self.refresh_seconds = refresh_seconds
+        self.clock = clock
+        self._last_check = clock()
+        self._lock = threading.Lock()
+
+    def ensure_current(self, sp) -> None:
+        """In the login path: maybe swap, then refuse with a 503 if the metadata expired."""
+        if self.clock() - self._last_check >= self.check_seconds and \
+                self._lock.acquire(blocking=False):
+            try:
+                self._last_check = self.clock()
+                self._check(sp)
+                self._maybe_start_refresh()
+            finally:
+                self._lock.release()
+        if self.current.expired(utcnow()):
+            logger.error("GAR metadata expired: validUntil %s (digest %s) is past; logins "
+                         "refused until `pixgar metadata refresh` publishes a valid document",
+                         _iso(self.current.valid_until), self.current.digest[:16])
+            raise ServiceUnavailable("gar_metadata_expired")
+
+    def _check(self, sp) -> None:
+        try:
+            digest = self.shared.digest()
+            if digest is None or digest == self.current.digest:
+                return
+            xml = self.shared.load()
+        except redis.RedisError as error:
+            logger.warning("GAR metadata check skipped: Redis %s", type(error).__name__)
+            return
+        if xml is None:
+            return
+        try:
+            accepted = (verify_metadata(xml, load_pins(self.pins_path)) if self.pins_path
+                        else unverified_metadata(xml))
+            self.swap(sp, accepted)
+        except Exception as error:  # keep serving with the current document
+            logger.error("GAR metadata %s from Redis not swapped in: %s", digest[:16], error)
+            return
+
+    def swap(self, sp, accepted: AcceptedMetadata) -> None:
+        """Build a new pysaml2 store, then replace every reference at once (no empty moment)."""
+        path = write_atomically(self.last_good, accepted.xml)
+        store = sp.config.load_metadata({"local": [str(path)]})
+        sp.config.metadata = store
+        sp.metadata = store
+        sp.sec.metadata = store
+        sp.sourceid = store.construct_source_id()
+        previous, self.current = self.current, accepted
+        logger.info("GAR metadata swapped in: digest %s -> %s, validUntil %s",
+                    previous.digest[:16], accepted.digest[:16], _iso(accepted.valid_until))
+
+    def _maybe_start_refresh(self) -> None:
+        if not self.refresh or self.refresh_seconds <= 0:
+            return
+        try:
+            if not self.shared.take_refresh_lock(self.refresh_seconds):
+                return
+        except redis.RedisError:
+            return
+        threading.Thread(target=self._run_refresh, name="gar-metadata-refresh",
+                         daemon=True).start()
+
+    def _run_refresh(self) -> None:
+        try:
+            self.refresh()  # type: ignore[misc]
+        except MetadataRefused as refused:
+            logger.error("GAR metadata periodic refresh refused (last good kept): %s", refused)
+        except Exception as error:
+            logger.error("GAR metadata periodic refresh failed: %s", type(error).__name__)
+
+    def status(self) -> dict[str, Any]:
+        return self.current.describe()
+
+
+def watcher_from_config(config: dict[str, Any], client: redis.Redis) -> MetadataWatcher:
+    """The watcher of a GAR service provider, from ``gar.metadata`` (see gar_metadata_startup)."""
+    xml = Path(config["file"]).read_bytes()
+    current = unverified_metadata(xml)
+    current = AcceptedMetadata(current.xml, current.valid_until, verified=config["verified"])
+    pins_path = Path(config["signing_cert"]) if config["signing_cert"] else None
+    last_good = Path(config["last_good"])
+    shared = SharedMetadata(client, config["redis_key"])
+
+    def periodic_refresh() -> RefreshOutcome:
+        return refresh_metadata(shared, config["source"], load_pins(pins_path), last_good,
+                                config["warn_days"])
+
+    return MetadataWatcher(shared, current, pins_path, last_good, config["check_seconds"],
+                           refresh=periodic_refresh if pins_path else None,
+                           refresh_seconds=config["refresh_seconds"])

@@ -1,0 +1,144 @@
+"""Audit and metrics around SATOSA's login path, mixed into ``proxy.app.ProxyApplication``.
+
+Kept apart from app.py so that the error pages, the audit of refusals and the step
+timings live in one module: every refused login gets an audit event whose id is the
+reference on the page; the steps of a login are timed for ``/metrics``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from proxy.audit import REFUSED, AuditLog, client_of_state, login_event
+from proxy.errors import NotFound, ProxyError
+from proxy.metrics import METADATA_VALID_UNTIL, STEP_SECONDS, count_login, timed
+
+logger = logging.getLogger(__name__)
+
+AUDIT_CONFIG_KEY = "PIXGAR_AUDIT"
+_STARTED = "_pixgar_step_started"
+
+
+class ObservedLogins:
+    """Mixin for a SATOSA ``WsgiApplication``: refusal audit and per-step latency."""
+
+    def __init__(self, config):
+        super().__init__(config)
+        audit_config = config.get(AUDIT_CONFIG_KEY)
+        self.audit = AuditLog(audit_config) if audit_config else None
+        watcher = _metadata_watcher(self)
+        if watcher is not None:  # the other side of docs/adr/0005: metadata expiry as a gauge
+            METADATA_VALID_UNTIL.set_function(lambda: _valid_until(watcher))
+
+    def audit_refusal(self, context, error: ProxyError) -> str | None:
+        """Record a refused request as a login event; its id becomes the page's reference."""
+        if isinstance(error, NotFound) or self.audit is None:
+            return None  # a stray URL is not a login
+        client = getattr(error, "client_id", None) or (
+            client_of_state(context) if context is not None else None)
+        count_login(REFUSED, error.code, client)
+        path = getattr(context, "path", None)
+        return self.audit.try_record(login_event(outcome=REFUSED, client_id=client,
+                                                 reason=error.code, step=path))
+
+    def _load_state(self, context):
+        """The first thing a request does: start the clock of the ACS step."""
+        setattr(context, _STARTED, time.perf_counter())
+        return super()._load_state(context)
+
+    def _auth_resp_callback_func(self, context, internal_response):
+        """The GAR's response is verified: time the ACS, then the microservices."""
+        _observe_since(context, "acs")
+        return super()._auth_resp_callback_func(context, internal_response)
+
+    def _auth_resp_finish(self, context, internal_response):
+        _observe_since(context, "microservices")
+        with timed("authorization"):
+            return super()._auth_resp_finish(context, internal_response)
+
+
+def _observe_since(context, step: str) -> None:
+    started = getattr(context, _STARTED, None)
+    now = time.perf_counter()
+    if started is not None:
+        STEP_SECONDS.labels(step=step).observe(now - started)
+    setattr(context, _STARTED, now)
+
+
+def released_claim_names(provider, stored: dict, granted_scope: str) -> list[str]:
+    """The names of the claims the relying party can read: stored (policy-filtered), in scope."""
+    from oic.oic import scope2claims
+
+    in_scope = set(scope2claims(granted_scope.split(), extra_scope_dict=provider.extra_scopes))
+    return sorted({"sub"} | {name for name in stored if name in in_scope})
+
+
+def audit_release(frontend, code: str, client_id: str, internal_resp) -> str:
+    """Record the release of ``code``'s claims; when that fails, revoke the code and refuse.
+
+    ``frontend`` is the OpenID Provider (proxy/plugins/pix_backend.py).
+    """
+    from proxy.audit import RELEASED, AuditUnavailable
+    from proxy.errors import ServiceUnavailable
+
+    codes = frontend.provider.authz_state.authorization_codes
+    granted = codes[code]
+    try:
+        stored = dict(frontend.user_db[internal_resp.subject_id])
+    except KeyError:
+        stored = {}
+    attributes = internal_resp.attributes or {}
+    auth_info = internal_resp.auth_info
+    event = login_event(
+        outcome=RELEASED, client_id=client_id, reason="ok",
+        sub=granted["sub"],  # pyop's pairwise sub, as the relying party sees it
+        uai=_first(attributes.get("uai")),
+        claims=released_claim_names(frontend.provider, stored, granted.get("granted_scope", "")),
+        siecle_match=_first(attributes.get("siecle_match")),
+        class_ref=getattr(auth_info, "auth_class_ref", None),
+        issuer=getattr(auth_info, "issuer", None), step="authorization")
+    if frontend.audit is None:
+        return ""
+    try:
+        event_id = frontend.audit.record(event)
+    except AuditUnavailable:
+        try:
+            del codes[code]  # never delivered, and now unusable: nothing is released
+        except KeyError:
+            pass
+        refusal = ServiceUnavailable("audit_unavailable")
+        refusal.client_id = client_id  # the state no longer says it
+        raise refusal from None
+    count_login(RELEASED, "ok", client_id)
+    return event_id
+
+
+def audit_backend_error(frontend, client_id: str | None) -> None:
+    """The GAR refused or failed the login: a refusal event, the relying party is told."""
+    count_login(REFUSED, "idp_error", client_id)
+    if frontend.audit is not None:
+        frontend.audit.try_record(login_event(outcome=REFUSED, client_id=client_id,
+                                              reason="idp_error", step="gar"))
+
+
+def _first(values) -> str | None:
+    if isinstance(values, list | tuple):
+        return str(values[0]) if values else None
+    return str(values) if values else None
+
+
+def _metadata_watcher(app):
+    backends = getattr(getattr(app, "module_router", None), "backends", None) or {}
+    for entry in backends.values():
+        instance = entry.get("instance") if isinstance(entry, dict) else entry
+        watcher = getattr(instance, "metadata_watcher", None)
+        if watcher is not None:
+            return watcher
+    return None
+
+
+def _valid_until(watcher) -> float:
+    """The metadata's validUntil in epoch seconds; ``+Inf`` when it has none."""
+    valid_until = getattr(getattr(watcher, "current", None), "valid_until", None)
+    return valid_until.timestamp() if valid_until is not None else float("inf")
