@@ -193,31 +193,32 @@ class CampaignPages:
             choices=self.catalog.choices(), problem=problem,
             form=request.form if problem else {}, logged_in=True, data=data))
 
-    def on_orga_campaign(self, request: Request, uai: str, code: str) -> Response:
+    def _member_dashboard(self, request: Request, uai: str, code: str):
+        """The campaign's dashboard for the logged-in member, or None when not logged in."""
         _, data = self._session(request)
         user_id = data.get("user_id")
         if not isinstance(user_id, int):
-            return redirect(ORGA_LOGIN, code=303)
+            return None, data
         with self.unit_of_work() as uow:
             dashboard = show_campaign_dashboard(
                 user_id, uai, code, organizations=uow.organizations,
                 memberships=uow.memberships, campaigns=uow.campaigns,
                 participations=uow.participations)
+        return dashboard, data
+
+    def on_orga_campaign(self, request: Request, uai: str, code: str) -> Response:
+        dashboard, data = self._member_dashboard(request, uai, code)
+        if dashboard is None:
+            return redirect(ORGA_LOGIN, code=303)
         link = f"{self.config.base_url.rstrip('/')}/campagnes/{dashboard.campaign.code}"
         return self._no_store(self.render(
             "orga_campaign.html", dashboard=dashboard, link=link, format_rate=format_rate,
             logged_in=True, data=data))
 
     def on_orga_campaign_csv(self, request: Request, uai: str, code: str) -> Response:
-        _, data = self._session(request)
-        user_id = data.get("user_id")
-        if not isinstance(user_id, int):
+        dashboard, _ = self._member_dashboard(request, uai, code)
+        if dashboard is None:
             return redirect(ORGA_LOGIN, code=303)
-        with self.unit_of_work() as uow:
-            dashboard = show_campaign_dashboard(
-                user_id, uai, code, organizations=uow.organizations,
-                memberships=uow.memberships, campaigns=uow.campaigns,
-                participations=uow.participations)
         response = Response(dashboard.csv(), mimetype="text/csv")
         response.charset = "utf-8"
         response.headers["Content-Type"] = "text/csv; charset=utf-8"
