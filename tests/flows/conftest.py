@@ -43,15 +43,52 @@ def _record_userinfo(response, *args, **kwargs) -> None:
         RELEASED_CLAIMS.append(response.json())
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory, redis_url) -> Stack:
-    data_dir = tmp_path_factory.mktemp("stack")
-    env = stack_environment({"PIXGAR_DATA_DIR": str(data_dir), "REDIS_URL": redis_url})
+def make_stack(data_dir, redis_url: str, **env: str) -> Stack:
+    """A whole stack in ``data_dir``; pix_core's back-channel routed to the proxy in-process."""
+    environment = stack_environment({"PIXGAR_DATA_DIR": str(data_dir), "REDIS_URL": redis_url,
+                                     **env})
     back_channel, _ = routed_session({})
     back_channel.hooks["response"].append(_record_userinfo)
-    built = build_stack(env, pix_http_session=back_channel)
-    back_channel.mount(env["PROXY_BASE_URL"], WsgiAdapter(built.apps[env["PROXY_BASE_URL"]]))
+    built = build_stack(environment, pix_http_session=back_channel)
+    proxy = environment["PROXY_BASE_URL"]
+    back_channel.mount(proxy, WsgiAdapter(built.apps[proxy]))
     return built
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory, redis_url) -> Stack:
+    return make_stack(tmp_path_factory.mktemp("stack"), redis_url)
+
+
+@pytest.fixture(scope="session")
+def postgres_stack(tmp_path_factory, redis_url):
+    """The same stack on a throwaway PostgreSQL database (created and dropped here)."""
+    import secrets
+
+    from proxy.stores.database import dispose_engines
+
+    admin_url = os.environ.get("PIXGAR_TEST_POSTGRES_URL",
+                               "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    name = f"pixgar_flows_{secrets.token_hex(4)}"
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.engine.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    yield make_stack(tmp_path_factory.mktemp("pgstack"), redis_url, DATABASE_URL=url)
+    dispose_engines()
+    _dispose_engines_of(name)
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _dispose_engines_of(database: str) -> None:
+    """Close the pools the apps opened on ``database`` before it is dropped."""
+    import gc
+
+    for thing in gc.get_objects():
+        if isinstance(thing, sa.Engine) and thing.url.database == database:
+            thing.dispose()
 
 
 @pytest.fixture

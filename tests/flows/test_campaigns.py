@@ -31,6 +31,13 @@ TEACHER = "prof.parcours@exemple.fr"
 MAX_CHALLENGES = 200
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def stack(request):
+    """The campaign flow runs on both databases pix_core supports."""
+    name = "stack" if request.param == "sqlite" else "postgres_stack"
+    return request.getfixturevalue(name)
+
+
 @pytest.fixture(scope="module")
 def monkeypatch_module():
     with pytest.MonkeyPatch.context() as patch:
