@@ -42,6 +42,7 @@ from proxy.errors import (
 )
 from proxy.health import HEALTH_PATHS, proxy_health
 from proxy.keys import load_keys
+from proxy.login_correlation import resume_login
 from proxy.metrics import MetricsEndpoint
 from proxy.observed import ObservedLogins
 from proxy.rotation import reloading_app
@@ -134,6 +135,7 @@ class ProxyApplication(ObservedLogins, WsgiApplication):  # audit, metrics: prox
     def run(self, context):
         """Route, run the endpoint, save the state cookie; errors propagate to ``__call__``."""
         self._load_state(context)
+        resume_login(context)  # log under the login's id (proxy/login_correlation.py)
         endpoint = self.module_router.endpoint_routing(context)
         response = endpoint(context)
         self._save_state(response, context)

@@ -1,11 +1,14 @@
 """Key material of the proxy: from the environment or secret files, else generated for development.
 
 With ``PIXGAR_GENERATE_DEV_KEYS=0`` (production) a missing key stops the proxy with a
-message naming the variable to set; nothing is ever generated silently there.
+message naming the variable to set; nothing is ever generated silently there. So does a
+private key file that its group or other users may read or write: private keys are for
+the service user only (``chmod 600``; on Kubernetes, ``defaultMode: 0400``).
 """
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +19,20 @@ from proxy.settings import ProxySettings
 
 class MissingKeyError(RuntimeError):
     """A key or secret is neither configured nor allowed to be generated."""
+
+
+class ExposedKeyError(MissingKeyError):
+    """A configured private key file is open to other users than the service user."""
+
+
+def check_private(path: Path, variable: str) -> Path:
+    """Refuse a private key file with any group or other permission; return ``path``."""
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        raise ExposedKeyError(f"{variable} {path} is open to group or others (mode "
+                              f"{mode:04o}): make it readable by the service user only "
+                              f"(chmod 600)")
+    return path
 
 
 @dataclass(frozen=True)
@@ -35,7 +52,8 @@ class ProxyKeys:
 def _pair(settings: ProxySettings, key: Path | None, cert: Path | None, stem: str,
           variable: str) -> tuple[Path, Path]:
     if key and cert:
-        return key, cert
+        return (check_private(key, f"{variable}_KEY_FILE") if not settings.generate_dev_keys
+                else key), cert
     if not settings.generate_dev_keys:
         raise MissingKeyError(f"{variable}_KEY_FILE and {variable}_CERT_FILE must be set")
     keydir = settings.data_dir / "keys"
@@ -72,6 +90,8 @@ def load_keys(settings: ProxySettings) -> ProxyKeys:
                               settings.saml_encryption_cert_file, "saml-encryption",
                               "SAML_ENCRYPTION")
     oidc_key = settings.oidc_signing_key_file
+    if oidc_key is not None and not settings.generate_dev_keys:
+        check_private(oidc_key, "OIDC_SIGNING_KEY_FILE")
     if oidc_key is None:
         if not settings.generate_dev_keys:
             raise MissingKeyError("OIDC_SIGNING_KEY_FILE must be set")

@@ -114,6 +114,18 @@ def audit_release(frontend, code: str, client_id: str, internal_resp) -> str:
     return event_id
 
 
+def audit_authorization_refusal(frontend, client_id: str | None, reason: str) -> None:
+    """An authorization request refused with an error redirect to the relying party.
+
+    Best effort: the relying party learns of the refusal from the redirect, nothing is
+    released, so a failed audit write does not change the answer.
+    """
+    count_login(REFUSED, reason, client_id)
+    if frontend.audit is not None:
+        frontend.audit.try_record(login_event(outcome=REFUSED, client_id=client_id,
+                                              reason=reason, step="authorization_request"))
+
+
 def audit_backend_error(frontend, client_id: str | None) -> None:
     """The GAR refused or failed the login: a refusal event, the relying party is told."""
     count_login(REFUSED, "idp_error", client_id)

@@ -36,13 +36,15 @@ from satosa.frontends.openid_connect import (
     combine_select_first_value,
     combine_values_by_claim,
 )
+from satosa.internal import InternalData
 from satosa.response import BadRequest, Response, SeeOther, Unauthorized
 
 from proxy.audit import AuditLog
 from proxy.clients import RelyingParty
 from proxy.errors import OidcRequestRejected
+from proxy.login_correlation import start_login
 from proxy.metrics import REPLAYS, timed
-from proxy.observed import audit_backend_error, audit_release
+from proxy.observed import audit_authorization_refusal, audit_backend_error, audit_release
 from proxy.plugins.gar_frontend import LOGIN_HINT
 from proxy.release_policy import PolicyFilteredClaims, allowed_claims, releasing_for
 from proxy.rotation import published_jwks
@@ -55,6 +57,13 @@ SINGLE_VALUED_CLAIMS = ("siecle_match", "siecle_uai", "siecle_ine", "siecle_clas
 combine_values_by_claim.update({name: combine_select_first_value for name in SINGLE_VALUED_CLAIMS})
 
 _PKCE_CHALLENGE = re.compile(r"^[A-Za-z0-9_-]{43,128}$")
+# error codes of RFC 6749 §4.1.2.1 and OIDC Core §3.1.2.6: the only reasons audited as such
+_OAUTH_ERRORS = frozenset({
+    "invalid_request", "unauthorized_client", "access_denied", "unsupported_response_type",
+    "invalid_scope", "server_error", "temporarily_unavailable", "interaction_required",
+    "login_required", "account_selection_required", "consent_required",
+    "invalid_request_uri", "invalid_request_object", "request_not_supported",
+    "request_uri_not_supported", "registration_not_supported"})
 REDEEMED_CODE_PREFIX = "pixgar:redeemed-code:"
 CODE_TOKEN_PREFIX = "pixgar:code-token:"    # hashed code -> access token it was redeemed for
 REPLAYED_CODE_PREFIX = "pixgar:replayed-code:"  # hashed code -> a second redemption was tried
@@ -107,6 +116,7 @@ class PixOpenIDProvider(OpenIDConnectFrontend):
 
     def handle_authn_request(self, context):
         """Check client, redirect URI and PKCE before SATOSA/pyop see the request."""
+        start_login(context)  # the id pix_core logs this login under, for both apps' logs
         params = context.request or {}
         party = self.relying_parties.get(params.get("client_id", ""))
         redirect_uri = params.get("redirect_uri", "")
@@ -115,18 +125,29 @@ class PixOpenIDProvider(OpenIDConnectFrontend):
         if params.get("code_challenge_method") != "S256" or not _PKCE_CHALLENGE.match(
             params.get("code_challenge", "")
         ):
+            audit_authorization_refusal(self, party.client_id, "pkce_required")
             return _error_redirect(redirect_uri, "invalid_request",
                                    "PKCE with code_challenge_method=S256 is required",
                                    params.get("state"))
         if "none" in params.get("prompt", "").split():
             # The proxy keeps no session of its own: every login is a trip to the GAR,
             # which may show a page. prompt=none can therefore never be honoured.
+            audit_authorization_refusal(self, party.client_id, "prompt_none_unsupported")
             return _error_redirect(redirect_uri, "login_required",
                                    "the proxy cannot authenticate without interaction",
                                    params.get("state"))
         if params.get("login_hint"):
             context.decorate(LOGIN_HINT, params["login_hint"])
         return super().handle_authn_request(context)
+
+    def _handle_authn_request(self, context):
+        """pyop's own refusals (scope, response type…) are audited like ours."""
+        outcome = super()._handle_authn_request(context)
+        if not isinstance(outcome, InternalData):
+            reason = _oauth_error_of(outcome) or "invalid_authorization_request"
+            audit_authorization_refusal(self, (context.request or {}).get("client_id"),
+                                        f"authorization_{reason}")
+        return outcome
 
     def handle_authn_response(self, context, internal_resp):
         """Issue the code with the claims the policy allows; audit; remember ``auth_time``."""
@@ -294,6 +315,14 @@ def _epoch(instant) -> int:
     if isinstance(instant, int | float):
         return int(instant)
     return int(time.time())
+
+
+def _oauth_error_of(response) -> str | None:
+    """The OAuth ``error`` code of pyop's error redirect, if it is one of the known codes."""
+    location = urlsplit(dict(getattr(response, "headers", None) or []).get("Location", ""))
+    answer = parse_qs(location.query) or parse_qs(location.fragment)  # fragment: implicit flow
+    error = answer.get("error", [""])[0]
+    return error if error in _OAUTH_ERRORS else None
 
 
 def _json_field(body, name: str):

@@ -49,6 +49,7 @@ from pix_core.domain.repositories import AuthenticationMethodRepository, UserRep
 from pix_core.domain.scoring import DEFAULT_MAX_OPEN_LEVEL
 from pix_core.usecases.login_with_gar import login_with_gar
 from pix_core.usecases.show_profile import show_profile
+from pixgar.request_id import adopt_request_id, current_request_id
 
 log = logging.getLogger(__name__)
 
@@ -194,6 +195,7 @@ class PixWeb(OrgaPages, CampaignPages, EvaluationPages):
             self.sessions.save(session_id, data)
         if entry is None:
             raise AuthenticationFailed("state_unknown")
+        adopt_request_id(entry.get("request_id"))  # the login's id, as at the proxy
         identity = self.rp.complete(request.args.to_dict(), PendingLogin.from_dict(entry))
         with self.unit_of_work() as uow:
             login = login_with_gar(identity, uow.users, uow.methods, self.clock)
@@ -275,9 +277,11 @@ class PixWeb(OrgaPages, CampaignPages, EvaluationPages):
         return (session_id, data) if data is not None else (None, {})
 
     def _start_login(self, request: Request, login_hint: str | None, next_path: str) -> Response:
-        login = self.rp.begin(login_hint)
+        request_id = current_request_id()  # becomes the login's id (pixgar/request_id.py)
+        login = self.rp.begin(login_hint, request_id)
         session_id, data = self._session(request)
-        remember_pending(data, login.pending.state, {**login.pending.to_dict(), "next": next_path})
+        remember_pending(data, login.pending.state, {**login.pending.to_dict(), "next": next_path,
+                                                     "request_id": request_id or ""})
         response = redirect(login.url, code=303)
         if session_id is None:
             data.setdefault("csrf", secrets.token_urlsafe(32))

@@ -35,8 +35,11 @@ class LoginRedirect:
 
 
 class RelyingParty(Protocol):
-    def begin(self, login_hint: str | None = None) -> LoginRedirect:
-        """Build the authorization request URL and the state to remember."""
+    def begin(self, login_hint: str | None = None, request_id: str | None = None) -> LoginRedirect:
+        """Build the authorization request URL and the state to remember.
+
+        ``request_id`` names the login in both apps' logs (``pixgar/request_id.py``).
+        """
         ...
 
     def complete(self, params: Mapping[str, str], pending: PendingLogin) -> GarIdentity:

@@ -37,6 +37,7 @@ from pix_core.adapters.oidc.claims import identity_from_claims
 from pix_core.adapters.oidc.port import LoginRedirect, PendingLogin
 from pix_core.domain.errors import AuthenticationFailed, IdentityProviderUnavailable
 from pix_core.domain.users import GarIdentity
+from pixgar.request_id import LOGIN_PARAMETER
 from pixgar.secret import Secret
 
 log = logging.getLogger(__name__)
@@ -136,7 +137,7 @@ class OidcRelyingParty:
         self._now = now
         self.provider = ProviderCache(config.issuer, http, monotonic)
 
-    def begin(self, login_hint: str | None = None) -> LoginRedirect:
+    def begin(self, login_hint: str | None = None, request_id: str | None = None) -> LoginRedirect:
         pending = PendingLogin(
             state=secrets.token_urlsafe(32),
             nonce=secrets.token_urlsafe(32),
@@ -154,6 +155,8 @@ class OidcRelyingParty:
         }
         if login_hint:
             args["login_hint"] = login_hint
+        if request_id:
+            args[LOGIN_PARAMETER] = request_id  # an extension parameter: OPs ignore it
         endpoint = self.provider.config()["authorization_endpoint"]
         return LoginRedirect(AuthorizationRequest(**args).request(endpoint), pending)
 

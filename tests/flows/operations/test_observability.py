@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import logging
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from prometheus_client import REGISTRY
 
@@ -85,6 +87,30 @@ def test_json_logs_parse_and_follow_a_login_from_pix_core_to_the_proxy(browser):
     token = next(e for e in entries if e["message"].startswith("token request answered"))
     assert login_done["logger"].startswith("pix_core") and token["logger"].startswith("proxy")
     assert token["request_id"] and token["request_id"] == login_done["request_id"]
+
+
+def test_one_request_id_follows_a_login_through_every_redirect(browser, audited_proxy,
+                                                               audit_env):
+    audited_proxy()
+    proxy, pix = browser.stack.env["PROXY_BASE_URL"], browser.stack.env["PIX_BASE_URL"]
+    seen: list[tuple[str, str]] = []  # (URL, X-Request-Id) of every hop, redirects included
+    browser.session.hooks["response"].append(
+        lambda r, *a, **k: seen.append((r.url, r.headers.get("X-Request-Id", ""))))
+
+    _, profile = login(browser, "noe-garcon")
+
+    assert profile.status_code == 200
+    start = next(rid for url, rid in seen if url.startswith(f"{pix}/connexion/gar"))
+    login_hops = [(url, rid) for url, rid in seen if url.startswith((proxy, pix))
+                  and "/profil" not in url]
+    paths = [urlsplit(url).path for url, _ in login_hops]
+    assert any(p.endswith("/authorization") for p in paths), paths
+    assert any(p.endswith("/acs/post") for p in paths), paths
+    assert "/connexion/oidc/callback" in paths
+    assert {rid for _, rid in login_hops} == {start}, login_hops
+    events = [json.loads(line) for path in Path(audit_env["PIXGAR_AUDIT_DIR"]).glob("*.jsonl")
+              for line in path.read_text(encoding="utf-8").splitlines()]
+    assert [e["request_id"] for e in events if e["outcome"] == "released"] == [start]
 
 
 def test_text_logs_carry_the_request_id_too(stack):

@@ -14,6 +14,7 @@ from gar_sim.users import get_user
 from proxy.audit import read_events
 from proxy.config import ConfigurationError
 from tests.flows.test_gar_login import assert_profile_of, login
+from tests.support.oidc_client import OidcClient, verify_id_token
 
 PUPIL = "lea-lefevre"  # matched in the roster, has classes and groups
 EVERY_CLAIM = ["given_name", "family_name", "gar_uai", "gar_profiles", "gar_classes",
@@ -139,3 +140,54 @@ def test_no_audit_no_release(browser, audited_proxy, audit_env, released_claims,
     assert not any("/connexion/oidc/callback" in url for url in browser.visited)
     assert REGISTRY.get_sample_value("pixgar_proxy_audit_failures_total") >= before[0] + 1
     assert REGISTRY.get_sample_value("pixgar_proxy_logins_total", refused) == before[1] + 1
+
+
+JWT_CLAIMS = {"iss", "aud", "exp", "iat", "nonce", "at_hash", "c_hash", "auth_time", "azp",
+              "sub", "acr", "amr", "sid"}
+
+
+def test_the_id_token_carries_no_claim_outside_the_policy_even_when_asked(
+        stack, browser, audited_proxy, config_dir, audit_env):
+    allowed = ["given_name", "family_name", "gar_uai", "siecle_match"]
+    audited_proxy(PIXGAR_CONFIG_DIR=str(config_dir({"clients": {"pix": allowed}})))
+    client = OidcClient(browser.session, stack.env, user=PUPIL)
+    asked = {name: None for name in EVERY_CLAIM}  # OIDC Core §5.5: claims in the ID token
+    authz, tokens = client.login(claims=json.dumps({"id_token": asked, "userinfo": asked}))
+
+    claims = verify_id_token(tokens["id_token"], client.jwks(), issuer=client.issuer,
+                             client_id="pix", nonce=authz.nonce,
+                             access_token=tokens["access_token"])
+    userinfo = client.userinfo(tokens["access_token"]).json()
+
+    assert set(claims) - JWT_CLAIMS <= set(allowed), claims
+    assert set(claims) - JWT_CLAIMS, "the ID token should carry the allowed claims asked for"
+    assert set(userinfo) == set(allowed) | {"sub"}, userinfo
+    assert claims["sub"] == userinfo["sub"]
+    [event] = read_events(Path(audit_env["PIXGAR_AUDIT_DIR"]))
+    assert event["claims"] == sorted(set(allowed) | {"sub"})
+    assert event["sub"] == claims["sub"]
+
+
+@pytest.mark.parametrize(("overrides", "reason", "error"), [
+    ({"code_challenge": None, "code_challenge_method": None}, "pkce_required", "invalid_request"),
+    ({"prompt": "none"}, "prompt_none_unsupported", "login_required"),
+    ({"response_type": "token"}, "authorization_invalid_request", "invalid_request"),
+    ({"scope": "profile"}, "authorization_invalid_request", "invalid_request"),  # no openid
+])
+def test_a_refused_authorization_request_is_audited_and_counted(
+        stack, browser, audited_proxy, audit_env, overrides, reason, error):
+    audited_proxy()
+    client = OidcClient(browser.session, stack.env)
+    labels = {"outcome": "refused", "reason": reason, "client": "pix"}
+    before = REGISTRY.get_sample_value("pixgar_proxy_logins_total", labels) or 0.0
+    query, _ = client.authorization_query(**overrides)
+
+    answer = client.authorize_raw(query)
+
+    assert answer.status_code in (302, 303)
+    assert f"error={error}" in answer.headers["Location"]
+    [event] = read_events(Path(audit_env["PIXGAR_AUDIT_DIR"]))
+    assert (event["outcome"], event["reason"], event["client_id"], event["step"]) == \
+        ("refused", reason, "pix", "authorization_request")
+    assert event["request_id"] == answer.headers["X-Request-Id"]
+    assert REGISTRY.get_sample_value("pixgar_proxy_logins_total", labels) == before + 1

@@ -135,7 +135,7 @@ class FakeRelyingParty:
         self.identity = gar_identity()
         self.begun: list[tuple[str | None, PendingLogin]] = []
 
-    def begin(self, login_hint: str | None = None) -> LoginRedirect:
+    def begin(self, login_hint: str | None = None, request_id: str | None = None) -> LoginRedirect:
         pending = PendingLogin(
             secrets.token_urlsafe(8), secrets.token_urlsafe(8), secrets.token_urlsafe(8)
         )

@@ -131,6 +131,12 @@ def callback(login, **extra):
     return {"state": login.pending.state, "code": "code-1", **extra}
 
 
+def test_begin_names_the_login_for_the_logs_of_both_apps(rp):
+    login = rp.begin(None, "login-0123456789")
+    assert parse_qs(urlsplit(login.url).query)["pixgar_request_id"] == ["login-0123456789"]
+    assert "pixgar_request_id" not in urlsplit(rp.begin().url).query
+
+
 def test_begin_builds_a_code_flow_request_with_pkce_state_and_nonce(rp, op):
     login = begin(rp, op, login_hint="hint")
     url = urlsplit(login.url)

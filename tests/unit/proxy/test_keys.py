@@ -1,6 +1,6 @@
 import pytest
 
-from proxy.keys import MissingKeyError, load_keys
+from proxy.keys import ExposedKeyError, MissingKeyError, load_keys
 from proxy.settings import ProxySettings
 
 
@@ -30,3 +30,23 @@ def test_secrets_come_from_the_environment_and_never_print(tmp_path):
 
     assert keys.state_key.reveal() == "state-key-value"
     assert "state-key-value" not in repr(settings) and "state-key-value" not in repr(keys)
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o660])
+def test_production_refuses_a_private_key_others_can_read(tmp_path, mode):
+    dev = load_keys(ProxySettings(data_dir=tmp_path / "dev"))  # real keys, mode 600
+    dev.oidc_signing_key.chmod(mode)
+    settings = ProxySettings(
+        data_dir=tmp_path, generate_dev_keys=False,
+        saml_key_file=dev.saml_key, saml_cert_file=dev.saml_cert,
+        saml_encryption_key_file=dev.saml_encryption_key,
+        saml_encryption_cert_file=dev.saml_encryption_cert,
+        oidc_signing_key_file=dev.oidc_signing_key)
+
+    with pytest.raises(ExposedKeyError, match=f"OIDC_SIGNING_KEY_FILE .* \\(mode 0{mode:o}\\)"):
+        load_keys(settings)
+
+    dev.oidc_signing_key.chmod(0o600)
+    dev.saml_key.chmod(mode)
+    with pytest.raises(ExposedKeyError, match="SAML_SIGNING_KEY_FILE"):
+        load_keys(settings)
