@@ -25,9 +25,10 @@ class ProxyError(Exception):
     message = ("La connexion n'a pas pu aboutir. Retournez dans votre ENT et cliquez à nouveau "
                "sur la ressource.")
 
-    def __init__(self, code: str) -> None:
+    def __init__(self, code: str, client_id: str | None = None) -> None:
         super().__init__(code)
         self.code = code
+        self.client_id = client_id  # the relying party, when the state no longer says it
 
 
 class SamlResponseRejected(ProxyError):

@@ -271,7 +271,9 @@ class SharedMetadata:
 
     def digest(self) -> str | None:
         value = self.client.get(f"{self.key}:digest")
-        return value.decode("ascii") if value else None
+        if isinstance(value, bytes):
+            return value.decode("ascii")
+        return value or None
 
     def load(self) -> bytes | None:
         value = self.client.get(self.key)

@@ -21,7 +21,7 @@ STATE_KEY = "pixgar_request_id"
 def start_login(context) -> str:
     """At the authorization endpoint: the relying party's id for the login, or a new one."""
     offered = (context.request or {}).get(LOGIN_PARAMETER)
-    login_id = offered if is_well_formed(offered) else new_request_id()
+    login_id = str(offered) if is_well_formed(offered) else new_request_id()
     adopt_request_id(login_id)
     context.state[STATE_KEY] = login_id
     return login_id

@@ -31,7 +31,7 @@ def show_roster(
 ) -> Roster:
     organization, membership = authorize_member(user_id, uai, organizations, memberships)
     lines = sorted(
-        learners.roster_lines(organization.id),
+        learners.roster_lines(membership.organization_id),
         key=lambda line: (not line.is_active, line.division or "", line.last_name,
                           line.first_name),
     )

@@ -118,6 +118,7 @@ class CampaignPages:
             email=request.form.get("email", "") if problem else "", logged_in=True, data=data))
 
     def on_orga_invitation(self, request: Request, token: str) -> Response:
+        session_id: str | None
         if request.method == "GET":
             session_id, data, fresh = self._form_session(request)
             with self.unit_of_work() as uow:
@@ -220,7 +221,6 @@ class CampaignPages:
         if dashboard is None:
             return redirect(ORGA_LOGIN, code=303)
         response = Response(dashboard.csv(), mimetype="text/csv")
-        response.charset = "utf-8"
         response.headers["Content-Type"] = "text/csv; charset=utf-8"
         response.headers["Content-Disposition"] = (
             f'attachment; filename="parcours-{dashboard.campaign.code}.csv"')

@@ -12,7 +12,7 @@ import re
 import secrets
 from collections.abc import Callable
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol, cast
 
 from werkzeug import Request, Response
 from werkzeug.utils import redirect
@@ -84,6 +84,7 @@ class OrgaPages:
     # --- Pix Orga ----------------------------------------------------------------------
 
     def on_orga_login(self, request: Request) -> Response:
+        session_id: str | None
         if request.method == "GET":
             session_id, data, fresh = self._form_session(request)
             return self._with_cookie(self._orga_login_page(data), session_id if fresh else None)
@@ -165,7 +166,7 @@ class OrgaPages:
                 if self.importer_for is None:
                     raise RuntimeError("no SIECLE importer wired")
                 result = upload_siecle_roster(
-                    user_id, uai, upload.filename, upload.stream,
+                    user_id, uai, upload.filename, cast(BinaryIO, upload.stream),
                     organizations=uow.organizations, memberships=uow.memberships,
                     importer=self.importer_for(uow),
                 )

@@ -7,6 +7,7 @@ import logging
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from types import TracebackType
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
@@ -64,12 +65,16 @@ SECURITY_HEADERS = {
 
 
 class UnitOfWork(Protocol):
-    users: UserRepository
-    methods: AuthenticationMethodRepository
+    @property
+    def users(self) -> UserRepository: ...
+
+    @property
+    def methods(self) -> AuthenticationMethodRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
 
-    def __exit__(self, *exc: object) -> None: ...
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None: ...
 
     def commit(self) -> None: ...
 

@@ -7,9 +7,9 @@ an explicit lock, so concurrent workers never lose or double an attempt.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import BigInteger, Engine, Integer, String, delete, select
+from sqlalchemy import BigInteger, Engine, Integer, String, Table, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -36,7 +36,7 @@ class SqlAttemptCounter:
         self._insert = _INSERTS[engine.dialect.name]
 
     def hit(self, key: str, window: int, expires_at: int) -> tuple[int, int]:
-        table = RateLimitCounterRow.__table__
+        table = cast(Table, RateLimitCounterRow.__table__)
         upsert = (
             self._insert(table)
             .values(bucket_key=key, window_index=window, count=1, expires_at=expires_at)
