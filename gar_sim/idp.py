@@ -2,7 +2,9 @@
 
 Endpoints (under the simulator's base URL):
 
-- ``GET /idp/metadata``: IdP metadata (entityID = that URL, signing certificate).
+- ``GET /idp/metadata``: IdP metadata (entityID = that URL, signing certificate), signed
+  with the simulator's metadata-signing key, with a ``validUntil``
+  (:func:`gar_sim.signed_metadata.published_idp_metadata`).
 - ``GET /idp/sso``: SSO, HTTP-Redirect binding. The AuthnRequest must be signed (the
   redirect-binding signature is checked on the raw query string against the SP
   metadata's signing certificates), its ACS must be in the SP metadata, and its
@@ -179,10 +181,12 @@ def idp_metadata_xml(settings: SimSettings) -> str:
 
 
 def write_idp_metadata(settings: SimSettings, path: Path | str) -> Path:
-    """Write the IdP metadata to ``path`` (the file the proxy reads as ``GAR_IDP_METADATA``)."""
+    """Write the metadata the simulator publishes (signed) to ``path`` (``GAR_IDP_METADATA``)."""
+    from gar_sim.signed_metadata import published_idp_metadata  # it imports this module
+
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(idp_metadata_xml(settings), encoding="utf-8")
+    target.write_bytes(published_idp_metadata(settings))
     return target
 
 
@@ -652,9 +656,10 @@ class GarSimApp:
         )
 
     def on_metadata(self, request: Request) -> Response:
-        return Response(
-            self.gar.metadata_xml(), content_type="application/samlmetadata+xml; charset=utf-8"
-        )
+        from gar_sim.signed_metadata import published_idp_metadata  # it imports this module
+
+        return Response(published_idp_metadata(self.settings),
+                        content_type="application/samlmetadata+xml; charset=utf-8")
 
     def on_autopost_js(self, request: Request) -> Response:
         response = Response(AUTOPOST_JS, content_type="text/javascript; charset=utf-8")
@@ -754,6 +759,9 @@ class GarSimApp:
 
 def create_idp_app(settings: SimSettings) -> GarSimApp:
     """The GAR simulator as a WSGI application (development and tests only)."""
-    # Generate the signing key and certificate now rather than on the first request.
+    from gar_sim.signed_metadata import metadata_signing_key_paths
+
+    # Generate the signing keys and certificates now rather than on the first request.
     idp_key_paths(settings)
+    metadata_signing_key_paths(settings)
     return GarSimApp(settings)

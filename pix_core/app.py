@@ -8,13 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.middleware.shared_data import SharedDataMiddleware
 
 from pix_core.adapters.campaign_positioning import ContentCatalog, PositioningAssessments
 from pix_core.adapters.http.health import HealthEndpoints
+from pix_core.adapters.http.metrics import REGISTRY, ObservedPixWeb
 from pix_core.adapters.http.security_headers import SecurityHeaders
 from pix_core.adapters.http.sessions import SessionStore
-from pix_core.adapters.http.web import SECURITY_HEADERS, PixWeb, WebConfig
+from pix_core.adapters.http.web import SECURITY_HEADERS, WebConfig
 from pix_core.adapters.oidc.port import RelyingParty
 from pix_core.adapters.oidc.relying_party import OidcRelyingParty, RelyingPartyConfig
 from pix_core.adapters.siecle import read_roster_file
@@ -28,6 +30,7 @@ from pix_core.domain.clock import Clock
 from pix_core.domain.rate_limit import RateLimiter
 from pix_core.settings import PixSettings
 from pix_core.usecases.upload_siecle_roster import siecle_importer
+from pixgar.metrics_endpoint import MetricsEndpoint
 from pixgar.request_id import RequestIdMiddleware, propagate_request_id
 
 STATIC_DIR = Path(__file__).resolve().parent / "adapters" / "http" / "static"
@@ -74,7 +77,7 @@ def create_app(
         )
     content = default_content()  # checked here: invalid content stops the start-up
     importer = siecle_importer(roster_unit_of_work_factory(engine), read_roster_file, clock)
-    web = PixWeb(
+    web = ObservedPixWeb(  # PixWeb counted for /metrics (adapters/http/metrics.py)
         WebConfig(base_url=settings.base_url, issuer=settings.issuer),
         relying_party=relying_party,
         unit_of_work=campaign_unit_of_work_factory(  # Pix Orga, assessments, campaigns
@@ -89,5 +92,7 @@ def create_app(
         max_open_level=settings.max_open_level,
     )
     static = SharedDataMiddleware(web, {"/static": str(STATIC_DIR)}, cache_timeout=3600)
-    app = HealthEndpoints(SecurityHeaders(static, SECURITY_HEADERS), engine)  # probes
-    return RequestIdMiddleware(app)  # X-Request-Id (pixgar/request_id.py)
+    app: Any = HealthEndpoints(SecurityHeaders(static, SECURITY_HEADERS), engine)  # probes
+    if settings.trusted_proxies:  # the client address for rate limits, from X-Forwarded-For
+        app = ProxyFix(app, x_for=settings.trusted_proxies)
+    return RequestIdMiddleware(MetricsEndpoint(app, REGISTRY))  # X-Request-Id, /metrics

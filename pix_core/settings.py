@@ -11,6 +11,8 @@
 | ``PIX_SESSION_LIFETIME_MINUTES`` | ``480`` |
 | ``LOG_LEVEL`` | ``INFO`` |
 | ``PIX_MAX_LEVEL`` | ``5`` (highest competence level open to users, 1..8) |
+| ``PIX_TRUSTED_PROXIES`` | ``0``: the client address is the socket's; ``n``: taken from the |
+|                         | ``X-Forwarded-For`` entry ``n`` reverse proxies back (rate limits) |
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ class PixSettings:
     session_lifetime: timedelta = timedelta(hours=8)
     log_level: str = "INFO"
     max_open_level: int = 5
+    trusted_proxies: int = 0  # reverse proxies whose X-Forwarded-For is believed
 
     @property
     def issuer(self) -> str:
@@ -72,6 +75,7 @@ class PixSettings:
             ),
             log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
             max_open_level=_max_level(env),
+            trusted_proxies=_count(env, "PIX_TRUSTED_PROXIES"),
         )
 
 
@@ -106,6 +110,14 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     if value <= 0:
         raise SettingsError(f"{name} must be positive")
     return value
+
+
+def _count(env: Mapping[str, str], name: str) -> int:
+    """A non-negative integer, 0 when unset."""
+    raw = env.get(name) or "0"
+    if not raw.isdigit():
+        raise SettingsError(f"{name} must be a whole number (0 or more)")
+    return int(raw)
 
 
 def _max_level(env: Mapping[str, str]) -> int:

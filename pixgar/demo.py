@@ -63,12 +63,15 @@ def run_demo() -> int:
     seed = seed_demo(stack.env["DATABASE_URL"], Path(stack.env["PIXGAR_DATA_DIR"]))
     servers = serve_stack(stack)
     redis_note = "Redis intégré (fakeredis)" if stand_in else stack.env["REDIS_URL"]
+    pin = stack.env.get("GAR_METADATA_SIGNING_CERT")
+    metadata_note = f"signed, pinned to {pin}" if pin else "UNPINNED (not signature-checked)"
     print(
         "\npix-gar demo is running (Ctrl+C to stop)\n"
         f"  ENT médiacentre : {stack.ent_url}/\n"
         f"  pix_core GAR login URL : {stack.pix_login_url}\n"
         f"  proxy (OpenID Provider, SAML SP) : {stack.env['PROXY_BASE_URL']}\n"
         f"  GAR simulator : {stack.env['GAR_SIM_BASE_URL']}/\n"
+        f"  GAR metadata : {metadata_note}\n"
         f"  Redis : {redis_note}\n"
         f"  TLS certificate (self-signed, trust it or accept the warning): {stack.tls_cert}\n"
         f"  Pix Orga : {stack.env['PIX_BASE_URL']}/orga/connexion "

@@ -74,6 +74,12 @@ def stack_environment(overrides: Mapping[str, str] | None = None) -> dict[str, s
 
     Writes the files the parts exchange (relying parties file, SP and IdP metadata) and
     generates the secrets they share, so that the parts agree with one another.
+
+    Without ``GAR_IDP_METADATA`` the proxy trusts the GAR simulator as production trusts
+    the GAR: the simulator's metadata is signed with its metadata-signing key (generated in
+    the data dir) and pinned (``GAR_METADATA_SIGNING_CERT``), so its signature and its
+    ``validUntil`` are checked. ``GAR_METADATA_SIGNING_CERT`` given empty is the explicit
+    way back to the unpinned development path (unsigned metadata, trusted as is).
     """
     env = {**DEFAULT_URLS, **dict(os.environ if overrides is None else overrides)}
     data_dir = Path(env.setdefault("PIXGAR_DATA_DIR", str(Path("var").resolve())))
@@ -91,17 +97,29 @@ def stack_environment(overrides: Mapping[str, str] | None = None) -> dict[str, s
 
 
 def _write_simulator_metadata(env: dict[str, str], data_dir: Path) -> Path:
-    """SP metadata for the simulator, then the simulator's IdP metadata for the proxy."""
-    from gar_sim.idp import write_idp_metadata
+    """SP metadata for the simulator, then the simulator's IdP metadata for the proxy.
+
+    The IdP metadata is the signed document the simulator publishes at ``/idp/metadata``,
+    pinned to its metadata-signing certificate unless ``GAR_METADATA_SIGNING_CERT`` is set
+    (another pin: the proxy then refuses the simulator's metadata, as it should) or set
+    empty (no pin, unsigned metadata: the development path).
+    """
+    from gar_sim.idp import idp_metadata_xml, write_idp_metadata
     from gar_sim.settings import settings_from_env
+    from gar_sim.signed_metadata import metadata_signing_key_paths
     from proxy.metadata import export_sp_metadata
     from proxy.settings import ProxySettings
 
     sp_metadata = data_dir / "proxy-sp-metadata.xml"
     sp_metadata.write_text(export_sp_metadata(ProxySettings.from_env(env)), encoding="utf-8")
     env.setdefault("GAR_SIM_SP_METADATA", str(sp_metadata))
+    sim = settings_from_env(env)
     idp_metadata = data_dir / "gar-sim-idp-metadata.xml"
-    write_idp_metadata(settings_from_env(env), idp_metadata)
+    if env.get("GAR_METADATA_SIGNING_CERT", None) == "":  # explicitly unpinned
+        idp_metadata.write_text(idp_metadata_xml(sim), encoding="utf-8")
+    else:
+        env.setdefault("GAR_METADATA_SIGNING_CERT", str(metadata_signing_key_paths(sim)[1]))
+        write_idp_metadata(sim, idp_metadata)
     env["PIXGAR_SIMULATOR"] = "1"
     return idp_metadata
 

@@ -29,6 +29,7 @@ from satosa.satosa_config import SATOSAConfig
 from werkzeug.wrappers import Response
 
 from pixgar.logging_setup import configure_logging
+from pixgar.metrics_endpoint import MetricsEndpoint
 from pixgar.request_id import RequestIdMiddleware
 from proxy.config import satosa_config
 from proxy.errors import (
@@ -43,7 +44,7 @@ from proxy.errors import (
 from proxy.health import HEALTH_PATHS, proxy_health
 from proxy.keys import load_keys
 from proxy.login_correlation import resume_login
-from proxy.metrics import MetricsEndpoint
+from proxy.metrics import REGISTRY, scrape_time_gauges
 from proxy.observed import ObservedLogins
 from proxy.rotation import reloading_app
 from proxy.settings import ProxySettings
@@ -193,4 +194,5 @@ def create_app(settings: ProxySettings):
         return ProxyApplication(SATOSAConfig(satosa_config(settings, load_keys(settings))))
 
     app = reloading_app(settings, build)  # rebuilt when the keyring changes (docs/adr/0006)
-    return RequestIdMiddleware(MetricsEndpoint(app))  # X-Request-Id, /metrics
+    gauges = scrape_time_gauges(app, settings)  # metadata and key ages (proxy/metrics.py)
+    return RequestIdMiddleware(MetricsEndpoint(app, REGISTRY, scrape_time=gauges))

@@ -90,7 +90,7 @@ class AuditFiles:
         self.max_bytes = max_bytes
         self.retention_days = retention_days
         self._lock = threading.Lock()
-        self._last_purge = 0.0
+        self._last_purge: float | None = None  # monotonic time; None: not yet
 
     def append(self, event: Mapping[str, Any], now: dt.datetime) -> None:
         line = (json.dumps(event, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
@@ -119,8 +119,8 @@ class AuditFiles:
 
     def _purge(self, now: dt.datetime) -> None:
         """Delete the files older than the retention, at most once an hour per process."""
-        if time.monotonic() - self._last_purge < 3600:
-            return
+        if self._last_purge is not None and time.monotonic() - self._last_purge < 3600:
+            return  # monotonic time may start near 0 on a fresh host: never compare with 0
         self._last_purge = time.monotonic()
         oldest = (now - dt.timedelta(days=self.retention_days)).date().isoformat()
         for name in os.listdir(self.directory):

@@ -12,7 +12,7 @@ import time
 
 from proxy.audit import REFUSED, AuditLog, client_of_state, login_event
 from proxy.errors import NotFound, ProxyError
-from proxy.metrics import METADATA_VALID_UNTIL, STEP_SECONDS, count_login, timed
+from proxy.metrics import STEP_SECONDS, count_login, timed
 
 logger = logging.getLogger(__name__)
 
@@ -27,15 +27,13 @@ class ObservedLogins:
         super().__init__(config)
         audit_config = config.get(AUDIT_CONFIG_KEY)
         self.audit = AuditLog(audit_config) if audit_config else None
-        watcher = _metadata_watcher(self)
-        if watcher is not None:  # the other side of docs/adr/0005: metadata expiry as a gauge
-            METADATA_VALID_UNTIL.set_function(lambda: _valid_until(watcher))
+        # metadata expiry and age, key ages: computed at scrape (proxy.metrics.gauges_of)
 
     def audit_refusal(self, context, error: ProxyError) -> str | None:
         """Record a refused request as a login event; its id becomes the page's reference."""
         if isinstance(error, NotFound) or self.audit is None:
             return None  # a stray URL is not a login
-        client = getattr(error, "client_id", None) or (
+        client = error.client_id or (
             client_of_state(context) if context is not None else None)
         count_login(REFUSED, error.code, client)
         path = getattr(context, "path", None)
@@ -107,9 +105,7 @@ def audit_release(frontend, code: str, client_id: str, internal_resp) -> str:
             del codes[code]  # never delivered, and now unusable: nothing is released
         except KeyError:
             pass
-        refusal = ServiceUnavailable("audit_unavailable")
-        refusal.client_id = client_id  # the state no longer says it
-        raise refusal from None
+        raise ServiceUnavailable("audit_unavailable", client_id) from None
     count_login(RELEASED, "ok", client_id)
     return event_id
 
@@ -138,19 +134,3 @@ def _first(values) -> str | None:
     if isinstance(values, list | tuple):
         return str(values[0]) if values else None
     return str(values) if values else None
-
-
-def _metadata_watcher(app):
-    backends = getattr(getattr(app, "module_router", None), "backends", None) or {}
-    for entry in backends.values():
-        instance = entry.get("instance") if isinstance(entry, dict) else entry
-        watcher = getattr(instance, "metadata_watcher", None)
-        if watcher is not None:
-            return watcher
-    return None
-
-
-def _valid_until(watcher) -> float:
-    """The metadata's validUntil in epoch seconds; ``+Inf`` when it has none."""
-    valid_until = getattr(getattr(watcher, "current", None), "valid_until", None)
-    return valid_until.timestamp() if valid_until is not None else float("inf")

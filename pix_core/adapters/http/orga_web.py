@@ -91,8 +91,8 @@ class OrgaPages:
         session_id, data = self._session(request)
         self._check_csrf(request, session_id, data)
         email = request.form.get("email", "")
-        # Counted before the password is checked; the client IP is REMOTE_ADDR (put a
-        # trusted proxy-fix in front when pix_core runs behind a reverse proxy).
+        # Counted before the password is checked; behind reverse proxies the address
+        # comes from X-Forwarded-For, as far back as PIX_TRUSTED_PROXIES says (app.py).
         self.limiter.hit(ORGA_LOGIN_PER_IP, request.remote_addr or "unknown")
         self.limiter.hit(ORGA_LOGIN_PER_ACCOUNT, normalize_email(email))
         try:

@@ -267,9 +267,10 @@ def unreachable_metadata_url() -> str:
 
 def test_unreachable_gar_metadata_stops_create_app_with_the_variable_named(stack):
     url = unreachable_metadata_url()
+    unpinned = {"GAR_IDP_METADATA": url, "GAR_METADATA_SIGNING_CERT": ""}  # no last good copy
 
     with pytest.raises(ConfigurationError) as refused:
-        create_proxy_app(ProxySettings.from_env({**stack.env, "GAR_IDP_METADATA": url}))
+        create_proxy_app(ProxySettings.from_env({**stack.env, **unpinned}))
 
     assert str(refused.value).startswith(f"GAR_IDP_METADATA: cannot fetch {url}")
 

@@ -59,6 +59,8 @@ def test_client_secret_is_required():
         ("PIX_BASE_URL", "localhost:8444"),
         ("PIX_SESSION_LIFETIME_MINUTES", "0"),
         ("PIX_SESSION_LIFETIME_MINUTES", "soon"),
+        ("PIX_TRUSTED_PROXIES", "-1"),
+        ("PIX_TRUSTED_PROXIES", "all"),
     ],
 )
 def test_malformed_values_are_refused(name, value):
@@ -72,3 +74,9 @@ def test_settings_are_frozen_and_never_print_the_secret():
     assert "very-secret-value" not in str(settings)
     with pytest.raises(dataclasses.FrozenInstanceError):
         settings.client_id = "other"  # type: ignore[misc]
+
+
+def test_trusted_proxies_default_to_none():
+    assert PixSettings.from_env({"PIX_CLIENT_SECRET": "x"}).trusted_proxies == 0
+    assert PixSettings.from_env({"PIX_CLIENT_SECRET": "x",
+                                 "PIX_TRUSTED_PROXIES": "2"}).trusted_proxies == 2
