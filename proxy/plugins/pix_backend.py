@@ -39,6 +39,7 @@ from satosa.frontends.openid_connect import (
 from satosa.internal import InternalData
 from satosa.response import BadRequest, Response, SeeOther, Unauthorized
 
+from pixgar.oauth import AUTHORIZATION_ERROR_CODES
 from proxy.audit import AuditLog
 from proxy.clients import RelyingParty
 from proxy.errors import OidcRequestRejected
@@ -57,13 +58,6 @@ SINGLE_VALUED_CLAIMS = ("siecle_match", "siecle_uai", "siecle_ine", "siecle_clas
 combine_values_by_claim.update({name: combine_select_first_value for name in SINGLE_VALUED_CLAIMS})
 
 _PKCE_CHALLENGE = re.compile(r"^[A-Za-z0-9_-]{43,128}$")
-# error codes of RFC 6749 §4.1.2.1 and OIDC Core §3.1.2.6: the only reasons audited as such
-_OAUTH_ERRORS = frozenset({
-    "invalid_request", "unauthorized_client", "access_denied", "unsupported_response_type",
-    "invalid_scope", "server_error", "temporarily_unavailable", "interaction_required",
-    "login_required", "account_selection_required", "consent_required",
-    "invalid_request_uri", "invalid_request_object", "request_not_supported",
-    "request_uri_not_supported", "registration_not_supported"})
 REDEEMED_CODE_PREFIX = "pixgar:redeemed-code:"
 CODE_TOKEN_PREFIX = "pixgar:code-token:"    # hashed code -> access token it was redeemed for
 REPLAYED_CODE_PREFIX = "pixgar:replayed-code:"  # hashed code -> a second redemption was tried
@@ -322,7 +316,7 @@ def _oauth_error_of(response) -> str | None:
     location = urlsplit(dict(getattr(response, "headers", None) or []).get("Location", ""))
     answer = parse_qs(location.query) or parse_qs(location.fragment)  # fragment: implicit flow
     error = answer.get("error", [""])[0]
-    return error if error in _OAUTH_ERRORS else None
+    return error if error in AUTHORIZATION_ERROR_CODES else None
 
 
 def _json_field(body, name: str):

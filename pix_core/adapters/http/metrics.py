@@ -28,6 +28,7 @@ from werkzeug.exceptions import HTTPException
 
 from pix_core.adapters.http.errors import kind_of, page_for
 from pix_core.adapters.http.web import URL_MAP, PixWeb
+from pixgar.oauth import AUTHORIZATION_ERROR_CODES
 
 REGISTRY = CollectorRegistry()
 
@@ -43,13 +44,6 @@ UNMATCHED = "unmatched"
 SUCCESS, REFUSED, ERROR = "success", "refused", "error"
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 OP_ERROR = "op_error:"  # pix_core/adapters/oidc/relying_party.py, + the OP's error code
-# RFC 6749 §4.1.2.1 and OIDC Core §3.1.2.6: any other code an OP sends is "other"
-OAUTH_ERRORS = frozenset({
-    "invalid_request", "unauthorized_client", "access_denied", "unsupported_response_type",
-    "invalid_scope", "server_error", "temporarily_unavailable", "interaction_required",
-    "login_required", "account_selection_required", "consent_required",
-    "invalid_request_uri", "invalid_request_object", "request_not_supported",
-    "request_uri_not_supported", "registration_not_supported"})
 
 
 class ObservedPixWeb(PixWeb):
@@ -94,6 +88,6 @@ def login_failure(error: Exception) -> tuple[str, str]:
 
 
 def _bounded(reason: str) -> str:
-    if reason.startswith(OP_ERROR) and reason[len(OP_ERROR):] not in OAUTH_ERRORS:
+    if reason.startswith(OP_ERROR) and reason[len(OP_ERROR):] not in AUTHORIZATION_ERROR_CODES:
         return OP_ERROR + "other"  # the OP's code comes from the query string
     return reason
