@@ -37,6 +37,7 @@ from proxy.clients import RelyingParty
 from proxy.errors import SamlResponseRejected, SessionExpired
 from proxy.gar_profile import structure_attributes
 from proxy.rotation import publish_in_metadata
+from proxy.saml_crypto import probing_version_once
 from proxy.stores.connection import hashed, redis_client
 from proxy.stores.pending_requests import PendingRequests
 from proxy.stores.replay_cache import ReplayCache
@@ -92,6 +93,7 @@ class GarServiceProvider(SAMLBackend):
     def __init__(self, outgoing, internal_attributes, config, base_url, name):
         super().__init__(outgoing, internal_attributes, config, base_url, name)
         withhold_pysaml2_details()
+        self.sp.sec.crypto = probing_version_once(self.sp.sec.crypto)  # proxy/saml_crypto.py
         gar = config["gar"]
         client = redis_client(gar["redis_url"])
         self.pending = PendingRequests(client, gar["request_ttl"])

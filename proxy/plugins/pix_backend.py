@@ -11,6 +11,8 @@ What it adds to SATOSA's stock ``OpenIDConnectFrontend``:
 - PKCE with S256 required on every authorization request (``plain`` refused);
 - an authorization code redeemed at most once, atomically across workers;
 - user claims kept in Redis only as long as the access token that reads them;
+- a ``sub``'s user found with one Redis lookup, where pyop scans every user (and its
+  records expire), see ``proxy/stores/subject_index.py``;
 - error descriptions sent back to relying parties carry no personal data.
 """
 
@@ -50,6 +52,7 @@ from proxy.plugins.gar_frontend import LOGIN_HINT
 from proxy.release_policy import PolicyFilteredClaims, allowed_claims, releasing_for
 from proxy.rotation import published_jwks
 from proxy.stores.connection import hashed, redis_client
+from proxy.stores.subject_index import IndexedAuthorizationState, SubjectIndex
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +103,9 @@ class PixOpenIDProvider(OpenIDConnectFrontend):
         self._redis = redis_client(conf["db_uri"])
         self._code_ttl = int(provider_config.get("authorization_code_lifetime", 600))
         self._token_ttl = claims_ttl
+        # a sub's user in one GET instead of pyop's scan of every user (stores/subject_index.py)
+        self.provider.authz_state = IndexedAuthorizationState.replacing(
+            self.provider.authz_state, SubjectIndex(self._redis, self._code_ttl + claims_ttl))
         # the JWKS publishes every live key of the keyring (current, next, retiring)
         self._jwks = published_jwks(conf.get("published_signing_keys")
                                     or [conf["signing_key_path"]])

@@ -1,0 +1,37 @@
+"""benchmarks/login_vs_stock_satosa.py still runs: both proxies complete two logins.
+
+Only that it works: figures depend on the machine, so no assertion is made on speed.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "login_vs_stock_satosa.py"
+REDIS_URL = os.environ.get("PIXGAR_BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
+
+
+def load_benchmark():
+    spec = importlib.util.spec_from_file_location("login_vs_stock_satosa", BENCHMARK)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_both_proxies_give_a_code_and_a_token_for_each_login(tmp_path):
+    benchmark = load_benchmark()
+
+    result = benchmark.run(logins=2, redis_url=REDIS_URL, data_dir=tmp_path, roster_pupils=20)
+
+    for name in ("ours", "stock"):
+        side = result.sides[name]
+        assert (side.codes, side.tokens, side.userinfos) == (2, 2, 2), name
+        assert len(side.times["login"]) == 2
+    summary = result.summary()
+    assert set(summary["steps"]) == {"authorization", "acs", "token", "userinfo", "login"}
+    assert "acs" in benchmark.table(result)
