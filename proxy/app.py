@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import traceback
-from http.cookies import CookieError, SimpleCookie
 from io import BytesIO
 
 import redis
@@ -27,6 +26,7 @@ from satosa.proxy_server import (
     unpack_request,
 )
 from satosa.satosa_config import SATOSAConfig
+from satosa.state import State
 from werkzeug.wrappers import Response
 
 from pixgar.logging_setup import configure_logging
@@ -50,16 +50,17 @@ from proxy.observed import ObservedLogins
 from proxy.rotation import reloading_app
 from proxy.settings import ProxySettings
 from proxy.state_cookie import (
+    StateCookieCodec,
     TamperedStateCookie,
-    mac_key,
-    seal_set_cookie_headers,
-    unseal_cookie_header,
+    set_cookie_header,
+    state_cookie_value,
 )
 
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 512 * 1024
 STATE_COOKIE_TAMPERED = "state_cookie_tampered"
+_COOKIE_SENT = "_pixgar_state_cookie_sent"
 
 SECURITY_HEADERS = [
     ("Content-Security-Policy", "default-src 'none'; style-src 'self'; frame-ancestors 'none'; "
@@ -76,7 +77,7 @@ class ProxyApplication(ObservedLogins, WsgiApplication):  # audit, metrics: prox
 
     def __init__(self, config):
         super().__init__(config)
-        self._state_mac_key = mac_key(config["STATE_ENCRYPTION_KEY"])
+        self._state_codec = StateCookieCodec(config["STATE_ENCRYPTION_KEY"])
 
     def __call__(self, environ, start_response, debug=False):
         if environ.get("PATH_INFO") in HEALTH_PATHS:  # before SATOSA routing (proxy/health.py)
@@ -121,25 +122,33 @@ class ProxyApplication(ObservedLogins, WsgiApplication):  # audit, metrics: prox
         return context
 
     def _load_state(self, context):
-        """Check the state cookie's seal before SATOSA decrypts it (AES-CBC, no MAC)."""
+        """SATOSA's state from our AES-GCM cookie (proxy/state_cookie.py), not SATOSA's own."""
+        self.start_clock(context)  # proxy/observed.py
         name = self.config["COOKIE_STATE_NAME"]
+        state = State()
         try:
-            context.cookie = unseal_cookie_header(self._state_mac_key, name, context.cookie)
+            value = state_cookie_value(context.cookie, name)
+            if value is not None:
+                state.data = self._state_codec.open(name, value)
         except TamperedStateCookie as error:
             raise SessionExpired(STATE_COOKIE_TAMPERED) from error
-        super()._load_state(context)
+        context.state = state
+        setattr(context, _COOKIE_SENT, value is not None)
 
     def _save_state(self, resp, context):
-        """Seal the state cookie; send none when there is no state to keep or to clear.
+        """Write the state cookie; none when there is no state to keep or to clear.
 
-        Token, userinfo, JWKS and discovery requests carry no state cookie and leave none:
-        encoding one (LZMA + AES) would cost ~19 ms per call for a cookie the caller drops.
+        Token, userinfo, JWKS and discovery requests carry no state cookie and leave none.
         """
-        name = self.config["COOKIE_STATE_NAME"]
-        if not _holds_state(context.state) and not _sent_cookie(context.cookie, name):
+        state = context.state
+        if not _holds_state(state) and not getattr(context, _COOKIE_SENT, False):
             return
-        super()._save_state(resp, context)
-        resp.headers = seal_set_cookie_headers(self._state_mac_key, name, resp.headers)
+        name = self.config["COOKIE_STATE_NAME"]
+        value = "" if state.delete else self._state_codec.seal(name, state.data)
+        resp.headers = [(header, content) for header, content in resp.headers
+                        if header.lower() != "set-cookie" or not content.startswith(f"{name}=")]
+        resp.headers.append(set_cookie_header(name, value, delete=state.delete,
+                                              max_age=int(self.config["COOKIE_MAX_AGE"])))
 
     def run(self, context):
         """Route, run the endpoint, save the state cookie; errors propagate to ``__call__``."""
@@ -154,15 +163,6 @@ class ProxyApplication(ObservedLogins, WsgiApplication):  # audit, metrics: prox
 def _holds_state(state) -> bool:
     """True when SATOSA's state has more than the session id every new state gets."""
     return state.delete or any(key != "SESSION_ID" for key in state)
-
-
-def _sent_cookie(cookie_header: str, name: str) -> bool:
-    cookies = SimpleCookie()
-    try:
-        cookies.load(cookie_header or "")
-    except CookieError:
-        return True  # unreadable: let SATOSA answer as before
-    return name in cookies
 
 
 def _request_data(environ, length: int) -> dict[str, str] | None:

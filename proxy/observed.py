@@ -40,10 +40,9 @@ class ObservedLogins:
         return self.audit.try_record(login_event(outcome=REFUSED, client_id=client,
                                                  reason=error.code, step=path))
 
-    def _load_state(self, context):
+    def start_clock(self, context) -> None:
         """The first thing a request does: start the clock of the ACS step."""
         setattr(context, _STARTED, time.perf_counter())
-        return super()._load_state(context)
 
     def _auth_resp_callback_func(self, context, internal_response):
         """The GAR's response is verified: time the ACS, then the microservices."""

@@ -1,89 +1,116 @@
-"""An authenticated wrapper around SATOSA's state cookie.
+"""The proxy's state cookie: SATOSA's state as JSON, compressed, sealed with AES-256-GCM.
 
-SATOSA encrypts its state cookie with AES-CBC and no MAC, and a cookie that does not
-decrypt silently becomes an empty state: a tampered cookie is neither detected nor
-logged. The proxy therefore seals the value SATOSA writes with HMAC-SHA256 under a key
-derived from ``PROXY_STATE_KEY`` (a different key from the encryption key), and checks
-the seal before SATOSA reads the cookie. A cookie with a broken seal is refused.
+SATOSA's own cookie is AES-CBC without a MAC (a cookie that does not decrypt silently
+becomes an empty state: tampering is neither detected nor logged) and is built with two
+LZMA compressors per answer, ~19 ms each time. This codec replaces it: authenticated
+encryption (any change is refused and logged), bound to the cookie's name, under a key
+derived from ``PROXY_STATE_KEY``, in well under a millisecond.
+
+Format: ``v2.`` + base64url(nonce 12 bytes ‖ AES-GCM(zlib(JSON))). Cookies of another
+version (SATOSA's, or this proxy's earlier HMAC-sealed ``v1``) are refused like forgeries;
+a login in progress during the upgrade restarts from the ENT.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
+import json
+import os
+import zlib
 from http.cookies import CookieError, SimpleCookie
+from typing import Any
 
-VERSION = "v1"
-_SEPARATOR = "."
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+VERSION = "v2"
+_PREFIX = VERSION + "."
+_NONCE_BYTES = 12
+MAX_STATE_BYTES = 64 * 1024  # decompressed; defence in depth: only sealed cookies get there
 
 
 class TamperedStateCookie(Exception):
-    """The state cookie is present but its seal does not verify."""
+    """The state cookie is present but is not one this proxy sealed, unchanged."""
 
 
-def mac_key(state_key: str) -> bytes:
-    """The MAC key: HMAC-SHA256(state key, label), never the encryption key itself."""
-    return hmac.new(state_key.encode("utf-8"), b"pixgar state cookie mac v1",
-                    hashlib.sha256).digest()
+class StateCookieCodec:
+    """Seal and open the state dictionary under a key derived from the state key."""
+
+    def __init__(self, state_key: str) -> None:
+        derived = hmac.new(state_key.encode("utf-8"), b"pixgar state cookie aes-gcm v2",
+                           hashlib.sha256).digest()
+        self._aead = AESGCM(derived)
+
+    def seal(self, name: str, data: dict[str, Any]) -> str:
+        """The cookie value holding ``data``, readable only by :meth:`open` with ``name``."""
+        nonce = os.urandom(_NONCE_BYTES)
+        plain = zlib.compress(json.dumps(data, separators=(",", ":")).encode("utf-8"))
+        sealed = nonce + self._aead.encrypt(nonce, plain, _aad(name))
+        return _PREFIX + base64.urlsafe_b64encode(sealed).rstrip(b"=").decode("ascii")
+
+    def open(self, name: str, value: str) -> dict[str, Any]:
+        """The state inside ``value``; raises :class:`TamperedStateCookie` on any change."""
+        if not value.startswith(_PREFIX):
+            raise TamperedStateCookie("version")
+        try:
+            raw = base64.urlsafe_b64decode(value[len(_PREFIX):] + "=" * (-len(value) % 4))
+        except (binascii.Error, ValueError):
+            raise TamperedStateCookie("encoding") from None
+        if len(raw) <= _NONCE_BYTES:
+            raise TamperedStateCookie("length")
+        try:
+            plain = self._aead.decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], _aad(name))
+        except InvalidTag:
+            raise TamperedStateCookie("tag") from None
+        data = json.loads(_inflate(plain))  # authentic from here on: our own JSON
+        if not isinstance(data, dict):
+            raise TamperedStateCookie("shape")
+        return data
 
 
-def _tag(key: bytes, name: str, value: str) -> str:
-    message = f"{VERSION}|{name}|{value}".encode()
-    digest = hmac.new(key, message, hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+def state_cookie_value(header: str, name: str) -> str | None:
+    """The value of cookie ``name`` in a ``Cookie`` header, or None when it is absent.
 
-
-def seal(key: bytes, name: str, value: str) -> str:
-    """``value`` (SATOSA's encrypted state) with its version and MAC; empty stays empty."""
-    if not value:
-        return value
-    return f"{VERSION}{_SEPARATOR}{_tag(key, name, value)}{_SEPARATOR}{value}"
-
-
-def unseal(key: bytes, name: str, sealed: str) -> str:
-    """The value inside ``sealed``; raises :class:`TamperedStateCookie` if the MAC fails."""
-    if not sealed:
-        return sealed
-    version, _, rest = sealed.partition(_SEPARATOR)
-    tag, _, value = rest.partition(_SEPARATOR)
-    if version != VERSION or not value:
-        raise TamperedStateCookie("format")
-    if not hmac.compare_digest(tag.encode("ascii", "replace"),
-                               _tag(key, name, value).encode("ascii")):
-        raise TamperedStateCookie("mac")
-    return value
-
-
-def unseal_cookie_header(key: bytes, name: str, header: str) -> str:
-    """The Cookie header with the state cookie unsealed (other cookies untouched)."""
+    A header where the name appears but does not parse is refused rather than guessed at.
+    """
     if not header or name not in header:
-        return header
+        return None
     try:
         jar = SimpleCookie(header)
     except CookieError as error:
         raise TamperedStateCookie("cookie_header") from error
     if name not in jar:
-        # the name appears but does not parse as a cookie: refuse rather than guess
         if f"{name}=" in header:
             raise TamperedStateCookie("cookie_header")
-        return header
-    jar[name] = unseal(key, name, jar[name].value)
-    return jar.output(attrs=[], header="", sep=";").strip()
+        return None
+    return jar[name].value or None
 
 
-def seal_set_cookie_headers(key: bytes, name: str, headers: list) -> list:
-    """Response headers with SATOSA's ``Set-Cookie`` for the state sealed."""
-    sealed = []
-    for header, value in headers:
-        if header.lower() == "set-cookie" and value.startswith(f"{name}="):
-            jar = SimpleCookie()
-            jar.load(value)
-            morsel = jar[name]
-            jar[name] = seal(key, name, morsel.value)
-            for attribute, setting in morsel.items():
-                if setting:
-                    jar[name][attribute] = setting
-            value = jar.output(header="").strip()
-        sealed.append((header, value))
-    return sealed
+def set_cookie_header(name: str, value: str, *, max_age: int, delete: bool = False
+                      ) -> tuple[str, str]:
+    """The ``Set-Cookie`` header of the state: HttpOnly, Secure, SameSite=None (the GAR
+    POSTs to the ACS cross-site), path ``/``; ``delete`` expires it."""
+    jar: SimpleCookie = SimpleCookie()
+    jar[name] = "" if delete else value
+    morsel = jar[name]
+    morsel["path"] = "/"
+    morsel["secure"] = True
+    morsel["httponly"] = True
+    morsel["samesite"] = "None"
+    morsel["max-age"] = 0 if delete else max_age
+    return "Set-Cookie", morsel.OutputString()
+
+
+def _aad(name: str) -> bytes:
+    return f"{VERSION}|{name}".encode()
+
+
+def _inflate(plain: bytes) -> bytes:
+    inflater = zlib.decompressobj()
+    data = inflater.decompress(plain, MAX_STATE_BYTES)
+    if inflater.unconsumed_tail:
+        raise TamperedStateCookie("too_large")
+    return data
