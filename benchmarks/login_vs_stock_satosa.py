@@ -181,7 +181,7 @@ def stock_config(env: dict[str, str], data_dir: Path) -> dict[str, Any]:
     from saml2 import BINDING_HTTP_POST
     from saml2.saml import NAMEID_FORMAT_TRANSIENT
 
-    from proxy.config import acs_url, load_yaml, pyop_redis_uri, sp_entity_id
+    from proxy.config import acs_url, load_yaml, provider_policy, pyop_redis_uri, sp_entity_id
     from proxy.keys import load_keys
     from proxy.rotation import saml_key_config
     from proxy.settings import ProxySettings
@@ -237,15 +237,7 @@ def stock_config(env: dict[str, str], data_dir: Path) -> dict[str, Any]:
                 "db_uri": pyop_redis_uri(settings.redis_url),
                 "client_db_path": str(clients_file),
                 "sub_hash_salt": secrets.token_hex(16),
-                "provider": {
-                    "response_types_supported": ["code"],
-                    "subject_types_supported": ["pairwise"],
-                    "scopes_supported": ["openid", "profile"],
-                    "extra_scopes": oidc["scopes"],
-                    "authorization_code_lifetime": oidc["authorization_code_lifetime"],
-                    "access_token_lifetime": oidc["access_token_lifetime"],
-                    "id_token_lifetime": oidc["id_token_lifetime"],
-                },
+                "provider": provider_policy(oidc),  # the same policy as ours
             },
         }],
         "MICRO_SERVICES": [],

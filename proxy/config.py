@@ -184,15 +184,7 @@ def satosa_config(settings: ProxySettings, keys: ProxyKeys) -> dict[str, Any]:
             "relying_parties": parties,
             "release_policy": load_release_policy(settings, parties),  # proxy/release_policy.py
             "audit": settings.audit.to_config(settings.data_dir, redis_uri),  # proxy/audit.py
-            "provider": {
-                "response_types_supported": ["code"],
-                "subject_types_supported": ["pairwise"],
-                "scopes_supported": ["openid", "profile"],
-                "extra_scopes": oidc["scopes"],
-                "authorization_code_lifetime": oidc["authorization_code_lifetime"],
-                "access_token_lifetime": oidc["access_token_lifetime"],
-                "id_token_lifetime": oidc["id_token_lifetime"],
-            },
+            "provider": provider_policy(oidc),
         },
     }
     frontend["config"].update(oidc_key_config(settings, keys))  # keyring: kid, JWKS
@@ -224,4 +216,17 @@ def satosa_config(settings: ProxySettings, keys: ProxyKeys) -> dict[str, Any]:
         "FRONTEND_MODULES": [frontend],
         "MICRO_SERVICES": [siecle_match, pseudonym],  # the pseudonym uses the match
         "PIXGAR_AUDIT": settings.audit.to_config(settings.data_dir, redis_uri),  # refusals
+    }
+
+
+def provider_policy(oidc: dict) -> dict:
+    """pyop's provider settings from the ``oidc`` part of ``config/proxy.yaml``."""
+    return {
+        "response_types_supported": ["code"],
+        "subject_types_supported": ["pairwise"],
+        "scopes_supported": ["openid", "profile"],
+        "extra_scopes": oidc["scopes"],
+        "authorization_code_lifetime": oidc["authorization_code_lifetime"],
+        "access_token_lifetime": oidc["access_token_lifetime"],
+        "id_token_lifetime": oidc["id_token_lifetime"],
     }

@@ -6,6 +6,7 @@ import os
 import secrets
 
 import pytest
+import redis
 import sqlalchemy as sa
 
 from proxy.migrate import upgrade
@@ -44,3 +45,16 @@ def proxy_database_url(request, tmp_path):
             for table in ("proxy_identifier_subjects", "proxy_roster_subjects"):
                 connection.execute(sa.text(f"DELETE FROM {table}"))
         engine.dispose()
+
+
+REDIS_URL = os.environ.get("PIXGAR_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
+
+
+@pytest.fixture
+def workers():
+    """Two independent Redis connections, as two proxy workers would have."""
+    first, second = redis.Redis.from_url(REDIS_URL), redis.Redis.from_url(REDIS_URL)
+    first.ping()
+    yield first, second
+    first.close()
+    second.close()

@@ -6,25 +6,12 @@ import datetime as dt
 import os
 import uuid
 
-import pytest
-import redis
-
 from proxy.stores.connection import hashed
 from proxy.stores.pending_requests import PendingRequests
 from proxy.stores.replay_cache import PREFIX, ReplayCache
 from proxy.stores.unsolicited_logins import UnsolicitedLogins
 
 URL = os.environ.get("PIXGAR_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
-
-
-@pytest.fixture
-def workers():
-    """Two independent connections, as two proxy workers would have."""
-    first, second = redis.Redis.from_url(URL), redis.Redis.from_url(URL)
-    first.ping()
-    yield first, second
-    first.close()
-    second.close()
 
 
 def test_a_request_id_is_consumed_once_across_workers(workers):

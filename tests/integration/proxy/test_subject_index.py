@@ -1,12 +1,11 @@
-"""pyop's subject identifiers on the machine's real Redis: one lookup per sub, and expiry."""
+"""pyop's subject identifiers on the machine's real Redis: one lookup per sub, and expiry.
+"""
 
 from __future__ import annotations
 
-import os
 import secrets
 
 import pytest
-import redis
 from pyop.authz_state import AuthorizationState
 from pyop.exceptions import InvalidSubjectIdentifier
 from pyop.subject_identifier import HashBasedSubjectIdentifierFactory
@@ -19,18 +18,7 @@ from proxy.stores.subject_index import (
     SubjectIndex,
 )
 
-URL = os.environ.get("PIXGAR_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
 SECTOR = "https://pix.sector.pixgar.invalid/"
-
-
-@pytest.fixture
-def workers():
-    """Two connections, as two proxy workers would have."""
-    first, second = redis.Redis.from_url(URL), redis.Redis.from_url(URL)
-    first.ping()
-    yield first, second
-    first.close()
-    second.close()
 
 
 def indexed_state(client, ttl: int = 60) -> IndexedAuthorizationState:
