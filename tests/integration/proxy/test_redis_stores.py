@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 
 from proxy.stores.connection import hashed
 from proxy.stores.pending_requests import PendingRequests
 from proxy.stores.replay_cache import PREFIX, ReplayCache
 from proxy.stores.unsolicited_logins import UnsolicitedLogins
-
-URL = os.environ.get("PIXGAR_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
 
 
 def test_a_request_id_is_consumed_once_across_workers(workers):
