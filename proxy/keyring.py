@@ -89,6 +89,16 @@ def _parse(instant: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(instant) if instant else None
 
 
+def _too_early(now: dt.datetime, since_text: str | None, min_age: dt.timedelta,
+               refusal: str) -> str | None:
+    """``refusal`` with the wait left when less than ``min_age`` has passed since then."""
+    since = _parse(since_text)
+    assert since is not None  # written by this keyring with every status change
+    if now - since < min_age:
+        return f"{refusal} (try again in {_wait_text(since + min_age - now)})"
+    return None
+
+
 def _wait_text(remaining: dt.timedelta) -> str:
     minutes = max(1, -(-int(remaining.total_seconds()) // 60))  # rounded up
     return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
@@ -146,24 +156,18 @@ class Keyring:
             upcoming = [e for e in entries if e.status == NEXT]
             if not upcoming:
                 return f"{kind}: no next key to activate (run 'next' first)"
-            created = _parse(upcoming[0].created_at)
-            assert created is not None
-            if now - created < min_age:
-                return (f"{kind}: the next key was published at {upcoming[0].created_at}; "
-                        f"activation needs it published for {min_age} "
-                        f"(try again in {_wait_text(created + min_age - now)})")
-            return None
+            published = upcoming[0].created_at
+            return _too_early(now, published, min_age,
+                              f"{kind}: the next key was published at {published}; "
+                              f"activation needs it published for {min_age}")
         if step == "retire":
             leaving = [e for e in entries if e.status == RETIRING]
             if not leaving:
                 return f"{kind}: no retiring key (run 'activate' first)"
-            since = _parse(leaving[0].retiring_at)
-            assert since is not None
-            if now - since < min_age:
-                return (f"{kind}: the old key is retiring since {leaving[0].retiring_at}; it "
-                        f"must stay for {min_age} (try again in "
-                        f"{_wait_text(since + min_age - now)})")
-            return None
+            since = leaving[0].retiring_at
+            return _too_early(now, since, min_age,
+                              f"{kind}: the old key is retiring since {since}; it must stay "
+                              f"for {min_age}")
         raise ValueError(f"unknown step {step!r}")
 
     def _refuse(self, step: str, kind: str, min_age: dt.timedelta) -> None:

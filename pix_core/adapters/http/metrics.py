@@ -20,14 +20,12 @@ mode included. The domain and use cases know nothing of this module.
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from werkzeug import Request, Response
-from werkzeug.exceptions import HTTPException
 
 from pix_core.adapters.http.errors import kind_of, page_for
-from pix_core.adapters.http.web import URL_MAP, PixWeb
+from pix_core.adapters.http.web import ROUTE_KEY, PixWeb
 from pixgar.oauth import AUTHORIZATION_ERROR_CODES
 
 REGISTRY = CollectorRegistry()
@@ -52,7 +50,7 @@ class ObservedPixWeb(PixWeb):
     def dispatch(self, request: Request) -> Response:
         started = time.perf_counter()
         response = super().dispatch(request)  # every error is already a page here
-        route = route_of(request.environ)
+        route = request.environ.get(ROUTE_KEY, UNMATCHED)  # set by PixWeb.dispatch
         REQUESTS.labels(route=route, method=method_label(request.method),
                         status=str(response.status_code)).inc()
         REQUEST_SECONDS.labels(route=route).observe(time.perf_counter() - started)
@@ -66,15 +64,6 @@ class ObservedPixWeb(PixWeb):
             raise
         LOGINS.labels(outcome=SUCCESS, reason="ok").inc()
         return response
-
-
-def route_of(environ: dict[str, Any]) -> str:
-    """The URL rule matching the request (``/orga/<uai>/eleves``), else ``unmatched``."""
-    try:
-        rule, _ = URL_MAP.bind_to_environ(environ).match(return_rule=True)
-    except HTTPException:  # not found, method not allowed, redirect
-        return UNMATCHED
-    return str(rule.rule)
 
 
 def method_label(method: str) -> str:

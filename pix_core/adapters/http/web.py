@@ -85,6 +85,7 @@ class WebConfig:
     issuer: str
 
 
+ROUTE_KEY = "pixgar.route"  # WSGI environ: the URL rule the request matched
 URL_MAP = Map(
     [
         Rule("/", endpoint="home", methods=["GET"]),
@@ -154,8 +155,9 @@ class PixWeb(OrgaPages, CampaignPages, EvaluationPages):
 
     def dispatch(self, request: Request) -> Response:
         try:
-            endpoint, args = URL_MAP.bind_to_environ(request.environ).match()
-            response: Response = getattr(self, f"on_{endpoint}")(request, **args)
+            rule, args = URL_MAP.bind_to_environ(request.environ).match(return_rule=True)
+            request.environ[ROUTE_KEY] = rule.rule  # the route, for /metrics (never the path)
+            response: Response = getattr(self, f"on_{rule.endpoint}")(request, **args)
         except NotFound:
             response = self.error_page(request, NOT_FOUND, "not_found", quiet=True)
         except MethodNotAllowed:
