@@ -2,7 +2,8 @@
 
 ``PositioningAssessments`` implements the campaigns' ``CampaignAssessments`` port with
 ``start_assessment`` / ``compute_profile`` over the request's assessment repositories;
-``ContentCatalog`` offers the content's competences and tubes as target profiles.
+``ContentCatalog`` offers the content's competences and tubes as target profiles,
+grouped by area for the campaign form.
 """
 
 from __future__ import annotations
@@ -12,9 +13,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from pix_core.domain.assessment import AssessmentKind, AssessmentNotFound, latest_by_skill
-from pix_core.domain.campaigns import AssessmentResult, TargetChoice
+from pix_core.domain.campaigns import (
+    AssessmentResult,
+    TargetArea,
+    TargetChoice,
+    TargetCompetence,
+    choices_of,
+)
 from pix_core.domain.clock import Clock
-from pix_core.domain.framework import LearningContent
+from pix_core.domain.framework import Area, LearningContent
 from pix_core.domain.scoring import DEFAULT_MAX_OPEN_LEVEL
 from pix_core.usecases.compute_profile import compute_profile
 from pix_core.usecases.start_assessment import start_assessment
@@ -59,21 +66,28 @@ class PositioningAssessments:
 
 
 class ContentCatalog:
-    """Each competence with content, then each of its tubes, as a target profile pick."""
+    """Each competence with content, whole or tube by tube, grouped by area."""
 
     def __init__(self, content: LearningContent) -> None:
-        choices: list[TargetChoice] = []
-        for competence in content.framework.competences:
-            skills = tuple(s.id for s in content.skills_of_competence(competence.code))
-            if not skills:
-                continue
-            choices.append(TargetChoice("competence", competence.code, competence.title,
-                                        skills))
-            for tube_id in competence.tube_ids:
-                tube = content.tubes[tube_id]
-                choices.append(TargetChoice("tube", tube.id,
-                                            f"{competence.code} · {tube.name}", tube.skill_ids))
-        self._choices = choices
+        self._areas = [area for area in (_target_area(content, a)
+                                         for a in content.framework.areas) if area.competences]
+
+    def areas(self) -> list[TargetArea]:
+        return list(self._areas)
 
     def choices(self) -> list[TargetChoice]:
-        return list(self._choices)
+        return choices_of(self._areas)
+
+
+def _target_area(content: LearningContent, area: Area) -> TargetArea:
+    competences = []
+    for competence in area.competences:
+        skills = tuple(s.id for s in content.skills_of_competence(competence.code))
+        if not skills:
+            continue
+        tubes = tuple(TargetChoice("tube", tube.id, f"{competence.code} · {tube.name}",
+                                   tube.skill_ids, name=tube.name)
+                      for tube in (content.tubes[t] for t in competence.tube_ids))
+        whole = TargetChoice("competence", competence.code, competence.title, skills)
+        competences.append(TargetCompetence(whole, tubes))
+    return TargetArea(area.code, area.name, tuple(competences))

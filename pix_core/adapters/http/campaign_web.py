@@ -22,6 +22,7 @@ from pix_core.domain.campaigns import (
     CampaignNotFound,
     InvalidCampaign,
     ParticipationStatus,
+    TargetArea,
     TargetCatalog,
     TargetChoice,
     format_rate,
@@ -66,6 +67,9 @@ CAMPAIGN_RULES = [
 
 
 class EmptyCatalog:
+    def areas(self) -> list[TargetArea]:
+        return []
+
     def choices(self) -> list[TargetChoice]:
         return []
 
@@ -191,8 +195,10 @@ class CampaignPages:
                                      participations=uow.participations)
         return self._no_store(self.render(
             "orga_campaigns.html", status=400 if problem else 200, listing=listing,
-            choices=self.catalog.choices(), problem=problem,
-            form=request.form if problem else {}, logged_in=True, data=data))
+            areas=self.catalog.areas(), problem=problem,
+            form=request.form if problem else {},
+            chosen=set(request.form.getlist("target")) if problem else set(),
+            logged_in=True, data=data))
 
     def _member_dashboard(self, request: Request, uai: str, code: str):
         """The campaign's dashboard for the logged-in member, or None when not logged in."""

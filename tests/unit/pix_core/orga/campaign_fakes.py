@@ -11,7 +11,9 @@ from pix_core.domain.campaigns import (
     AssessmentResult,
     CodeTaken,
     Participant,
+    TargetArea,
     TargetChoice,
+    TargetCompetence,
 )
 from pix_core.domain.invitations import Member
 
@@ -24,6 +26,10 @@ CHOICES = [
 
 
 class FakeCatalog:
+    def areas(self):
+        return [TargetArea("1", "Information et données",
+                           (TargetCompetence(CHOICES[0], tuple(CHOICES[1:])),))]
+
     def choices(self):
         return list(CHOICES)
 

@@ -117,6 +117,12 @@ def test_a_member_creates_a_campaign_with_a_target_profile(world):
     assert campaign.created_by == world.teacher.id and campaign.organization_id == world.org.id
 
 
+def test_a_whole_competence_takes_all_its_skills_and_names_it_alone(world):
+    campaign = world.create(targets=["tube:rech", "competence:1.1", "tube:veille"])
+    assert campaign.target_skill_ids == ("@rech1", "@rech2", "@veille1", "@veille2")
+    assert campaign.target_description == "1.1 Mener une recherche"
+
+
 def test_creation_retries_on_a_taken_code_and_gives_up_eventually(world):
     first = world.create(new_code=lambda: "AAAAAA111")
     world.uow.campaigns.taken_on_insert.add("BBBBBB222")  # a concurrent insert wins

@@ -2,14 +2,17 @@
 
 import re
 
+import lxml.html
 import pytest
 from campaign_fakes import CampaignUnitOfWork, FakeCatalog
 from orga_fakes import BIRTH, UAI
 from pix_fakes import FakeRelyingParty, InMemorySessionStore
 from werkzeug.test import Client
 
+from pix_core.adapters.campaign_positioning import ContentCatalog
 from pix_core.adapters.http.sessions import COOKIE_NAME
 from pix_core.adapters.http.web import URL_MAP, PixWeb, WebConfig
+from pix_core.content import default_content
 from pix_core.domain.memberships import Role
 from pix_core.domain.users import AuthenticationMethod, SchoolContext, SiecleClaims, User
 
@@ -29,13 +32,13 @@ PUBLIC_ROUTES = [("GET", "/orga/invitations/<token>"), ("POST", "/orga/invitatio
 
 
 class World:
-    def __init__(self, clock):
+    def __init__(self, clock, catalog=None):
         self.uow = CampaignUnitOfWork()
         self.sessions = InMemorySessionStore()
         self.clock = clock
         self.web = PixWeb(WebConfig(base_url=BASE, issuer="https://localhost:8443"),
                           relying_party=FakeRelyingParty(), unit_of_work=lambda: self.uow,
-                          sessions=self.sessions, clock=clock, catalog=FakeCatalog())
+                          sessions=self.sessions, clock=clock, catalog=catalog or FakeCatalog())
         self.client = Client(self.web)
         self.org = self.uow.school()
         self.admin = self.uow.teacher(email="admin@exemple.fr", role=Role.ADMIN,
@@ -138,6 +141,50 @@ def test_a_teacher_creates_a_campaign_and_reads_its_dashboard_and_csv(world):
     assert bad.status_code == 400 and "Choisissez au moins" in bad.get_data(as_text=True)
     world.post(f"/orga/{UAI}/campagnes/{code}/archiver")
     assert "Archivée" in world.get(f"/orga/{UAI}/campagnes").get_data(as_text=True)
+
+
+def test_the_campaign_form_groups_competences_by_area_one_fieldset_each(clock):
+    content = default_content()
+    world = World(clock, catalog=ContentCatalog(content))
+    world.log_in_as(world.teacher)
+    form = lxml.html.fromstring(world.get(f"/orga/{UAI}/campagnes").data).get_element_by_id(
+        "new-campaign")
+    areas = form.find_class("target-area")
+    assert [a.findtext("legend") for a in areas] == [
+        f"{area.code}. {area.name}" for area in content.framework.areas]
+    for area, fieldset in zip(content.framework.areas, areas, strict=True):
+        competences = fieldset.find_class("target-competence")
+        assert [c.findtext("legend") for c in competences] == [
+            c.title for c in area.competences]
+        for competence, box in zip(area.competences, competences, strict=True):
+            lines = [" ".join(label.text_content().split()) for label in box.iter("label")]
+            assert box.xpath(".//input/@value") == [f"competence:{competence.code}"] + [
+                f"tube:{tube_id}" for tube_id in competence.tube_ids]
+            whole = len(content.skills_of_competence(competence.code))
+            assert lines == [f"Toute la compétence ({whole} acquis)"] + [
+                f"{content.tubes[t].name} ({len(content.tubes[t].skill_ids)} acquis)"
+                for t in competence.tube_ids]
+    assert len(form.xpath(".//input[@type='checkbox']")) == 16 + 48
+    assert not form.xpath(".//input[@type='checkbox'][not(ancestor::fieldset"
+                          "[contains(@class, 'target-competence')])]")
+
+
+def test_a_whole_competence_chosen_in_the_form_becomes_the_campaign_target(clock):
+    content = default_content()
+    world = World(clock, catalog=ContentCatalog(content))
+    world.log_in_as(world.teacher)
+    tube = content.framework.competence("4.1").tube_ids[0]
+    created = world.post(f"/orga/{UAI}/campagnes", {
+        "name": "Sécurité", "target": ["competence:4.1", f"tube:{tube}"]})
+    assert created.status_code == 303
+    campaign = next(iter(world.uow.campaigns.rows.values()))
+    assert set(campaign.target_skill_ids) == {
+        s.id for s in content.skills_of_competence("4.1")}
+    assert campaign.target_description == "4.1 Sécuriser l'environnement numérique"
+    refused = world.post(f"/orga/{UAI}/campagnes", {"name": " ", "target": "competence:4.1"})
+    assert refused.status_code == 400  # the teacher's choice is still ticked
+    kept = lxml.html.fromstring(refused.data).xpath("//input[@checked]/@value")
+    assert kept == ["competence:4.1"]
 
 
 def test_a_pupil_joins_by_code_answers_and_shares(world):
