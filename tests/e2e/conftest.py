@@ -20,6 +20,11 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first
                   "--disable-sync"]
 
 
+def pytest_collection_modifyitems(items):
+    """Tests that import a roster into the shared demo run last: the others expect none."""
+    items.sort(key=lambda item: item.get_closest_marker("changes_demo_roster") is not None)
+
+
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory):
     """Start ``pixgar demo`` (real TLS servers, real Redis) and wait until it answers."""
