@@ -10,6 +10,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import delete, func, inspect, select, update
 
 from pix_core.adapters.siecle import read_roster_file
+from pix_core.adapters.siecle.csv_reader import TEMPLATE_FIELDS
 from pix_core.adapters.siecle.synthetic import siecle_csv, siecle_xml, synthetic_pupils
 from pix_core.adapters.sql.engine import make_engine
 from pix_core.adapters.sql.migrate import downgrade, upgrade
@@ -167,6 +168,14 @@ def test_deleting_an_account_unlinks_its_learner(engine):
 def test_csv_import(engine):
     report = run(engine, siecle_csv(synthetic_pupils(12)), filename="eleves.csv")
     assert report.created == 12 and len(rows(engine)) == 12
+
+
+def test_csv_of_an_older_template_without_sex_is_stored_without_sex(engine):
+    fields = tuple(name for name in TEMPLATE_FIELDS if name != "sex")
+    report = run(engine, siecle_csv(synthetic_pupils(3), fields=fields), filename="eleves.csv")
+    assert report.created == 3 and [r["sex"] for r in rows(engine)] == [None] * 3
+    run(engine, siecle_csv(synthetic_pupils(3)), filename="eleves.csv")  # this year's template
+    assert {r["sex"] for r in rows(engine)} <= {"M", "F"}
 
 
 def test_cli_exit_codes(engine, database_url, tmp_path, monkeypatch, capsys):
