@@ -10,6 +10,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import delete, func, inspect, select, update
 
 from pix_core.adapters.siecle import read_roster_file
+from pix_core.adapters.siecle.command import run_siecle_import
 from pix_core.adapters.siecle.csv_reader import TEMPLATE_FIELDS
 from pix_core.adapters.siecle.synthetic import siecle_csv, siecle_xml, synthetic_pupils
 from pix_core.adapters.sql.engine import make_engine
@@ -204,11 +205,10 @@ def test_cli_exit_codes(engine, database_url, tmp_path, monkeypatch, capsys):
         assert connection.scalar(select(func.count()).select_from(OrganizationRow)) == 1
 
 
-def test_cli_on_an_unmigrated_database(tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/empty.db")
+def test_the_import_command_on_a_database_without_its_tables(tmp_path, capsys):
     path = tmp_path / "ElevesSansAdresses.xml"
     path.write_bytes(siecle_xml(synthetic_pupils(3), UAI))
-    assert main(["siecle", "import", str(path), "--uai", UAI]) == 3
+    assert run_siecle_import(str(path), UAI, f"sqlite:///{tmp_path}/empty.db") == 3
     assert "pixgar db upgrade" in capsys.readouterr().err
 
 
