@@ -1,4 +1,8 @@
-"""The ``pixgar`` command: demo, production servers, SP metadata, database migrations."""
+"""The ``pixgar`` command: demo, production servers, SP metadata, database migrations.
+
+Commands that need the database create the embedded SQLite schema on first use; on
+PostgreSQL they exit 3 until ``pixgar db upgrade`` has run (pixgar/schema.py).
+"""
 
 from __future__ import annotations
 
@@ -33,8 +37,11 @@ def _db_upgrade(_: argparse.Namespace) -> int:
 def _siecle_import(args: argparse.Namespace) -> int:
     from pix_core.adapters.siecle.command import run_siecle_import
     from pix_core.settings import database_url_from_env
+    from pixgar.schema import require_pix_schema
 
-    return run_siecle_import(args.file, args.uai, database_url_from_env())
+    database_url = database_url_from_env()
+    require_pix_schema(database_url)
+    return run_siecle_import(args.file, args.uai, database_url)
 
 
 def _orga_add_admin(args: argparse.Namespace) -> int:
@@ -44,8 +51,11 @@ def _orga_add_admin(args: argparse.Namespace) -> int:
     from pix_core.adapters.sql.membership_repositories import orga_unit_of_work_factory
     from pix_core.settings import database_url_from_env
     from pix_core.usecases.add_organization_admin import add_organization_admin
+    from pixgar.schema import require_pix_schema
 
-    engine = make_engine(database_url_from_env())
+    database_url = database_url_from_env()
+    require_pix_schema(database_url)
+    engine = make_engine(database_url)
     try:
         with orga_unit_of_work_factory(engine)() as uow:
             added = add_organization_admin(
@@ -115,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except Exception as error:  # a precise one-line message for the admin, no traceback
+        from pixgar.schema import EXIT_CODE, SchemaNotReady
         from proxy.clients import ClientsFileError
         from proxy.config import ConfigurationError
         from proxy.keys import MissingKeyError
@@ -122,6 +133,9 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(error, ConfigurationError | ClientsFileError | MissingKeyError):
             print(f"pixgar: {error}", file=sys.stderr)
             return 2
+        if isinstance(error, SchemaNotReady):
+            print(f"pixgar: {error}", file=sys.stderr)
+            return EXIT_CODE
         raise
 
 

@@ -1,16 +1,38 @@
-"""Demo data for ``pixgar demo``: a Pix Orga administrator of the simulator's school and
-one campaign, created once and found again on the next start (idempotent)."""
+"""Demo data for ``pixgar demo``: a Pix Orga administrator of the simulator's school, one
+campaign and the school's SIECLE roster, created once and found again on the next start
+(idempotent; a roster the administrator imported since is left alone)."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from pix_core.adapters.siecle.synthetic import SyntheticPupil
 from pixgar.devkeys import ensure_random_secret
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from pix_core.domain.clock import Clock
 
 DEMO_ADMIN_EMAIL = "admin.demo@exemple.fr"
 DEMO_CAMPAIGN_NAME = "Parcours de démonstration"
+# The simulator's pupils (gar_sim/users.py) as SIECLE knows them, one case each:
+DEMO_ROSTER = (
+    # a sure match: the proxy releases INE, birth date and class
+    SyntheticPupil("1", "070801234AB", "Lefèvre", "Léa", "14/03/2011", "2", "3A"),
+    SyntheticPupil("3", "070801239FG", "Garçon", "Noé", "11/11/2011", "1", "3B"),
+    # two Chloé Benoît in 3A: the proxy never guesses, she confirms her birth date
+    # on "Avant de commencer"
+    SyntheticPupil("2", "070801235BC", "Benoît", "Chloé", "02/07/2011", "2", "3A"),
+    SyntheticPupil("6", "070801240GH", "Benoît", "Chloé", "23/05/2011", "2", "3A"),
+    # the two homonyms Théo Martin, told apart by the class the GAR sends
+    SyntheticPupil("4", "070801236CD", "Martin", "Théo", "20/01/2011", "1", "3A"),
+    SyntheticPupil("5", "070801237DE", "Martin", "Théo", "05/09/2011", "1", "3B"),
+)
 
 
 @dataclass(frozen=True)
@@ -57,6 +79,20 @@ def seed_demo(database_url: str, data_dir: Path) -> DemoSeed:
                     organizations=uow.organizations, memberships=uow.memberships,
                     campaigns=uow.campaigns, catalog=catalog, clock=clock)
             uow.commit()
+        if organization.siecle_imported_at is None:
+            _import_roster(SCHOOL_UAI, engine, clock)
     finally:
         engine.dispose()
     return DemoSeed(SCHOOL_UAI, DEMO_ADMIN_EMAIL, password, campaign.code)
+
+
+def _import_roster(uai: str, engine: Engine, clock: Clock) -> None:
+    """The roster as an administrator imports it: Pix Orga's CSV template, same use case."""
+    from pix_core.adapters.siecle import read_roster_file
+    from pix_core.adapters.siecle.synthetic import siecle_csv
+    from pix_core.adapters.sql.organization_repositories import roster_unit_of_work_factory
+    from pix_core.usecases.import_siecle_roster import import_siecle_roster
+
+    import_siecle_roster(uai, io.BytesIO(siecle_csv(list(DEMO_ROSTER))), "eleves.csv",
+                         uow=roster_unit_of_work_factory(engine)(),
+                         read_roster=read_roster_file, clock=clock)

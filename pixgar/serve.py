@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 from collections.abc import Callable
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+
+logger = logging.getLogger(__name__)
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -40,6 +43,20 @@ def gunicorn_options(default_port: int) -> dict[str, Any]:
     return options
 
 
+def _require_schema(require: Callable[[str], None], database_url: str) -> None:
+    """Create the embedded schema, or stop before forking when PostgreSQL's is behind.
+
+    A database that is down at start does not stop the server: requests fail closed
+    until it is back, as they would had it gone down a minute later.
+    """
+    from pixgar.schema import DatabaseUnreachable
+
+    try:
+        require(database_url)
+    except DatabaseUnreachable as error:
+        logger.warning("starting without checking the database schema: %s", error)
+
+
 def serve_proxy() -> int:
     """Check the whole configuration once, here, before gunicorn forks any worker.
 
@@ -51,6 +68,7 @@ def serve_proxy() -> int:
     """
     import dataclasses
 
+    from pixgar.schema import require_proxy_schema
     from proxy.app import create_app
     from proxy.config import idp_metadata_file
     from proxy.settings import ProxySettings
@@ -61,6 +79,7 @@ def serve_proxy() -> int:
     settings = ProxySettings.from_env()
     pinned = dataclasses.replace(settings, gar_idp_metadata=str(idp_metadata_file(settings)))
     create_app(pinned)  # fails now, with the admin message, or never in a worker
+    _require_schema(require_proxy_schema, settings.roster_database_url)
     _Gunicorn(lambda: create_app(pinned), gunicorn_options(8443)).run()
     return 0
 
@@ -69,8 +88,10 @@ def serve_pix() -> int:
     from pix_core.app import create_app
     from pix_core.settings import PixSettings
     from pixgar.logging_setup import configure_logging
+    from pixgar.schema import require_pix_schema
 
     settings = PixSettings.from_env()
     configure_logging(settings.log_level)
+    _require_schema(require_pix_schema, settings.database_url)
     _Gunicorn(lambda: create_app(settings), gunicorn_options(8444)).run()
     return 0

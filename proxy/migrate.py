@@ -7,13 +7,25 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
+from pix_core.adapters.sql import migrate as pix_migrate
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+VERSION_TABLE = "proxy_alembic_version"
+
+
+def alembic_config(database_url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["database_url"] = database_url
+    return config
 
 
 def upgrade(database_url: str, revision: str = "head") -> None:
     """Bring the proxy's tables to ``revision`` (they live beside pix_core's, in their own
     version table, so the two schemas evolve independently)."""
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.attributes["database_url"] = database_url
-    command.upgrade(config, revision)
+    command.upgrade(alembic_config(database_url), revision)
+
+
+def is_up_to_date(database_url: str) -> bool:
+    """True when the proxy's tables are at their latest revision."""
+    return pix_migrate.is_up_to_date(database_url, alembic_config(database_url), VERSION_TABLE)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from alembic import context
 
 from pix_core.adapters.sql.engine import make_engine
+from proxy.migrate import VERSION_TABLE
 from proxy.stores.pseudonyms import metadata
 
-VERSION_TABLE = "proxy_alembic_version"
 config = context.config
 
 

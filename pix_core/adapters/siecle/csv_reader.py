@@ -1,8 +1,9 @@
 """The semicolon CSV variant: one header row, UTF-8 with or without BOM.
 
-Headers are recognised after normalisation (case, accents, spaces, ``*`` ignored), in
-French as Pix Orga's template names them, or in English. Every row is kept: an empty
-required value is an error (in particular ``ine_missing``).
+Headers are recognised after normalisation (case, accents, spaces, punctuation and ``*``
+ignored, so ``Nom d’usage`` is ``Nom d'usage``), in French as Pix Orga's template names
+them, or in English. Older templates have no sex column: their learners have no sex.
+Every row is kept: an empty required value is an error (in particular ``ine_missing``).
 """
 
 from __future__ import annotations
@@ -17,33 +18,35 @@ from pix_core.domain.siecle.learners import DATA_FIELDS
 from pix_core.domain.siecle.matching import normalize_name
 from pix_core.domain.siecle.records import RawPupil, RosterFile
 
-COLUMNS = {  # field → (French header of the template, other accepted headers)
+COLUMNS = {  # field → (header of Pix Orga's template, other accepted headers), in its order
     "ine": ("Identifiant unique*", "Identifiant national", "INE", "National identifier"),
     "first_name": ("Premier prénom*", "Prénom", "First name"),
     "second_name": ("Deuxième prénom", "Middle name"),
     "third_name": ("Troisième prénom", "Third name"),
     "last_name": ("Nom de famille*", "Last name"),
     "usage_name": ("Nom d'usage", "Preferred last name"),
-    "sex": ("Sexe*", "Sex"),
+    "sex": ("Code sexe*", "Sexe", "Sex"),
     "birthdate": ("Date de naissance (jj/mm/aaaa)*", "Date de naissance", "Birth date"),
-    "birth_city_code": ("Code commune naissance", "Birth city code"),
-    "birth_city": ("Libellé commune naissance", "Commune de naissance", "Birth city"),
+    "birth_city_code": ("Code commune naissance**", "Birth city code"),
+    "birth_city": ("Libellé commune naissance**", "Commune de naissance", "Birth city"),
     "birth_department_code": ("Code département naissance*", "Birth province code"),
     "birth_country_code": ("Code pays naissance*", "Birth country code"),
     "status": ("Statut*", "Status"),
     "mef_code": ("Code MEF*", "MEF code"),
     "division": ("Division*", "Division"),
 }
+TEMPLATE_FIELDS = tuple(COLUMNS)
 REQUIRED = frozenset({"ine", "first_name", "last_name", "sex", "birthdate",
                       "birth_department_code", "birth_country_code", "status", "mef_code",
                       "division"})
+OPTIONAL_COLUMNS = frozenset({"sex"})  # required values, in a column older templates lack
 _ALIASES = {normalize_name(header): name
             for name, headers in COLUMNS.items() for header in headers}
 
 
 def template_header() -> list[str]:
-    """The header row of the CSV template, in ``DATA_FIELDS`` order."""
-    return [COLUMNS[name][0] for name in DATA_FIELDS]
+    """The header row of Pix Orga's CSV template (fields in ``TEMPLATE_FIELDS`` order)."""
+    return [COLUMNS[name][0] for name in TEMPLATE_FIELDS]
 
 
 def read_csv(raw: BinaryIO) -> RosterFile:
@@ -72,7 +75,8 @@ def _read(reader: Any) -> RosterFile:  # ``_csv.reader`` has no public type
         for value in values:
             check_not_mojibake(value, "utf-8", where)
         pupils.append(RawPupil(where, values))
-    return RosterFile("csv", None, pupils, REQUIRED, {})
+    required = REQUIRED - (OPTIONAL_COLUMNS - positions.keys())
+    return RosterFile("csv", None, pupils, required, {})
 
 
 def _positions(header: list[str]) -> dict[str, int]:
@@ -81,7 +85,8 @@ def _positions(header: list[str]) -> dict[str, int]:
         name = _ALIASES.get(normalize_name(title))
         if name is not None:
             positions.setdefault(name, index)
-    missing = [name for name in DATA_FIELDS if name in REQUIRED and name not in positions]
+    missing = [name for name in TEMPLATE_FIELDS
+               if name in REQUIRED - OPTIONAL_COLUMNS and name not in positions]
     if missing:
         raise SiecleImportError([issue(ErrorCode.CSV_MISSING_COLUMN, "ligne 1",
                                        column=COLUMNS[name][0].rstrip("*"))

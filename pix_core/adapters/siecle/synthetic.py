@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 from xml.sax.saxutils import escape, quoteattr
 
-from pix_core.adapters.siecle.csv_reader import template_header
+from pix_core.adapters.siecle.csv_reader import COLUMNS, TEMPLATE_FIELDS
 
 FIRST_NAMES = ("Léa", "Chloé", "Zoé", "Anaïs", "Maëlys", "Noël", "Loïc", "Jérôme", "Hélène",
                "François", "Ève", "Inès", "Gaëlle", "Benoît", "Théo", "Célia", "Joël",
@@ -93,12 +93,17 @@ class SyntheticPupil:
                           for n in range(1, 5))
         return f"<OPTION ELEVE_ID={quoteattr(self.eleve_id)}>{options}</OPTION>"
 
-    def csv_row(self) -> list[str]:
-        return [v or "" for v in (
-            self.ine, self.last_name, self.usage_name, self.first_name, self.second_name,
-            self.third_name, self.birthdate, _csv_sex(self.sex_code), self.city_code,
-            self.city, self.department_code, self.country_code, self.mef_code,
-            self.status, self.division)]
+    def csv_row(self, fields: tuple[str, ...] = TEMPLATE_FIELDS) -> list[str]:
+        """The CSV cells of ``fields`` (learner field names), the template's by default."""
+        values = {
+            "ine": self.ine, "last_name": self.last_name, "usage_name": self.usage_name,
+            "first_name": self.first_name, "second_name": self.second_name,
+            "third_name": self.third_name, "birthdate": self.birthdate,
+            "sex": _csv_sex(self.sex_code), "birth_city_code": self.city_code,
+            "birth_city": self.city, "birth_department_code": self.department_code,
+            "birth_country_code": self.country_code, "mef_code": self.mef_code,
+            "status": self.status, "division": self.division}
+        return [values[name] or "" for name in fields]
 
 
 _IGNORED_FIELDS = [("ADHESION_TRANSPORT", "0"), ("CODE_PROVENANCE", "1"),
@@ -182,10 +187,12 @@ def write_siecle_xml(out: BinaryIO, pupils: list[SyntheticPupil], uai: str = "03
 
 
 def siecle_csv(pupils: list[SyntheticPupil], *, bom: bool = False,
-               header: list[str] | None = None) -> bytes:
-    """The CSV variant (``;``, UTF-8) with the template's header row."""
-    lines = [header if header is not None else template_header()]
-    lines += [p.csv_row() for p in pupils]
+               header: list[str] | None = None,
+               fields: tuple[str, ...] = TEMPLATE_FIELDS) -> bytes:
+    """The CSV variant (``;``, UTF-8): Pix Orga's template, or only ``fields`` (in that
+    order) under their template headers, or under ``header``."""
+    lines = [header if header is not None else [COLUMNS[name][0] for name in fields]]
+    lines += [p.csv_row(fields) for p in pupils]
     text = "\r\n".join(";".join(_csv_cell(c) for c in line) for line in lines) + "\r\n"
     return ("\ufeff" if bom else "").encode() + text.encode("utf-8")
 

@@ -53,7 +53,7 @@ class OrganizationLearnerRow(Base):
     second_name: Mapped[str | None] = mapped_column(String(255))
     third_name: Mapped[str | None] = mapped_column(String(255))
     birthdate: Mapped[date] = mapped_column(Date)
-    sex: Mapped[str] = mapped_column(String(1))
+    sex: Mapped[str | None] = mapped_column(String(1))  # older CSV templates: unknown
     birth_city_code: Mapped[str | None] = mapped_column(String(255))
     birth_city: Mapped[str | None] = mapped_column(String(255))
     birth_department_code: Mapped[str | None] = mapped_column(String(255))

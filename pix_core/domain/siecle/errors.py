@@ -27,7 +27,8 @@ Per pupil (all of them are collected before the import is refused):
   ``ID_NATIONAL`` means the pupil is skipped, as SIECLE integrations do)
 - ``ine_duplicated``: the same INE twice among the pupils kept
 - ``birthdate_missing``, ``birthdate_invalid`` (not ``DD/MM/YYYY`` or not a real date)
-- ``sex_missing``, ``sex_invalid`` (XML: 1 or 2; CSV: M, F, 1 or 2)
+- ``sex_missing``, ``sex_invalid`` (1 or 2, M or F, Masculin or Féminin; a CSV without
+  the sex column is accepted, its learners have no sex)
 - ``birth_city_code_missing``: born in France (country 100 or 99100) without INSEE code
 - ``value_missing``: another required value is empty (names; CSV required columns)
 - ``value_too_long``: a value longer than the database column
@@ -109,7 +110,8 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.BIRTHDATE_INVALID: (
         "La date de naissance n'est pas une date valide au format JJ/MM/AAAA."),
     ErrorCode.SEX_MISSING: "Le sexe de l'élève est absent.",
-    ErrorCode.SEX_INVALID: "Le code sexe n'est pas valide (1 ou M, 2 ou F attendu).",
+    ErrorCode.SEX_INVALID: (
+        "Le code sexe n'est pas valide : 1, M ou Masculin ; 2, F ou Féminin attendu."),
     ErrorCode.BIRTH_CITY_CODE_MISSING: (
         "Le code INSEE de la commune de naissance est absent pour un élève né en France."),
     ErrorCode.VALUE_MISSING: "La valeur « {field} » est obligatoire et absente.",

@@ -44,7 +44,7 @@ class LearnerData:
     second_name: str | None
     third_name: str | None
     birthdate: date
-    sex: str  # 'M' | 'F'
+    sex: str | None  # 'M' | 'F'; None from CSV templates without a sex column
     birth_city_code: str | None
     birth_city: str | None
     birth_department_code: str | None

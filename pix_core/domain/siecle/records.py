@@ -13,11 +13,11 @@ from datetime import date
 
 from pix_core.domain.siecle.errors import ErrorCode, SiecleImportError, SiecleIssue, issue
 from pix_core.domain.siecle.learners import DATA_FIELDS, LearnerData, normalize_uai
+from pix_core.domain.siecle.matching import normalize_name
 
 FRANCE_COUNTRY_CODES = frozenset({"100", "99100"})
-SEXES = {"1": "M", "2": "F", "M": "M", "F": "F", "MASCULIN": "M", "FEMININ": "F",
-         "FÉMININ": "F"}
-MAX_LENGTHS = {"ine": 32, "sex": 1}
+SEXES = {"1": "M", "2": "F", "m": "M", "f": "F", "masculin": "M", "feminin": "F"}  # normalised
+MAX_LENGTHS = {"ine": 32}
 DEFAULT_MAX_LENGTH = 255
 _DATE = re.compile(r"^([0-9]{2})/([0-9]{2})/([0-9]{4})$")
 _SPECIFIC_MISSING = {"ine": ErrorCode.INE_MISSING, "birthdate": ErrorCode.BIRTHDATE_MISSING,
@@ -92,7 +92,7 @@ def learner_data(pupil: RawPupil,
     sex = _sex(values["sex"], where, issues)
     if values["birth_country_code"] in FRANCE_COUNTRY_CODES and not values["birth_city_code"]:
         issues.append(issue(ErrorCode.BIRTH_CITY_CODE_MISSING, where))
-    if issues or birthdate is None or sex is None:
+    if issues or birthdate is None:  # a missing sex is an issue only where it is required
         return None, issues
     cleaned: dict[str, object] = {name: value or None for name, value in values.items()}
     cleaned.update(ine=values["ine"].upper(), birthdate=birthdate, sex=sex,
@@ -127,7 +127,7 @@ def _birthdate(raw: str, where: str, issues: list[SiecleIssue]) -> date | None:
 def _sex(raw: str, where: str, issues: list[SiecleIssue]) -> str | None:
     if not raw:
         return None
-    sex = SEXES.get(raw.upper())
+    sex = SEXES.get(normalize_name(raw))
     if sex is None:
         issues.append(issue(ErrorCode.SEX_INVALID, where))
     return sex

@@ -10,6 +10,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import delete, func, inspect, select, update
 
 from pix_core.adapters.siecle import read_roster_file
+from pix_core.adapters.siecle.command import run_siecle_import
+from pix_core.adapters.siecle.csv_reader import TEMPLATE_FIELDS
 from pix_core.adapters.siecle.synthetic import siecle_csv, siecle_xml, synthetic_pupils
 from pix_core.adapters.sql.engine import make_engine
 from pix_core.adapters.sql.migrate import downgrade, upgrade
@@ -169,6 +171,14 @@ def test_csv_import(engine):
     assert report.created == 12 and len(rows(engine)) == 12
 
 
+def test_csv_of_an_older_template_without_sex_is_stored_without_sex(engine):
+    fields = tuple(name for name in TEMPLATE_FIELDS if name != "sex")
+    report = run(engine, siecle_csv(synthetic_pupils(3), fields=fields), filename="eleves.csv")
+    assert report.created == 3 and [r["sex"] for r in rows(engine)] == [None] * 3
+    run(engine, siecle_csv(synthetic_pupils(3)), filename="eleves.csv")  # this year's template
+    assert {r["sex"] for r in rows(engine)} <= {"M", "F"}
+
+
 def test_cli_exit_codes(engine, database_url, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", database_url)
     good, bad = tmp_path / "ElevesSansAdresses.xml", tmp_path / "other.xml"
@@ -195,11 +205,10 @@ def test_cli_exit_codes(engine, database_url, tmp_path, monkeypatch, capsys):
         assert connection.scalar(select(func.count()).select_from(OrganizationRow)) == 1
 
 
-def test_cli_on_an_unmigrated_database(tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/empty.db")
+def test_the_import_command_on_a_database_without_its_tables(tmp_path, capsys):
     path = tmp_path / "ElevesSansAdresses.xml"
     path.write_bytes(siecle_xml(synthetic_pupils(3), UAI))
-    assert main(["siecle", "import", str(path), "--uai", UAI]) == 3
+    assert run_siecle_import(str(path), UAI, f"sqlite:///{tmp_path}/empty.db") == 3
     assert "pixgar db upgrade" in capsys.readouterr().err
 
 

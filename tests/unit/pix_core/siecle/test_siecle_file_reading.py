@@ -265,15 +265,70 @@ def test_csv_headers_are_matched_loosely_and_in_any_order():
 
 
 def test_csv_missing_required_columns_are_each_reported():
-    header = [h for h in template_header() if not h.startswith(("Division", "Sexe"))]
+    header = [h for h in template_header() if not h.startswith(("Division", "Statut"))]
     data = "\n".join([";".join(header), ";".join(["x"] * len(header))]).encode()
     with pytest.raises(SiecleImportError) as caught:
         learners(data, "eleves.csv")
     assert [(e.code, e.location) for e in caught.value.errors] == [
         (ErrorCode.CSV_MISSING_COLUMN, "ligne 1")] * 2
     assert {e.message for e in caught.value.errors} == {
-        "La colonne obligatoire « Sexe » est absente.",
+        "La colonne obligatoire « Statut » est absente.",
         "La colonne obligatoire « Division » est absente."}
+
+
+PIX_ORGA_HEADER = (
+    "Identifiant unique*;Premier prénom*;Deuxième prénom;Troisième prénom;Nom de famille*;"
+    "Nom d'usage;Code sexe*;Date de naissance (jj/mm/aaaa)*;Code commune naissance**;"
+    "Libellé commune naissance**;Code département naissance*;Code pays naissance*;Statut*;"
+    "Code MEF*;Division*")
+
+
+def test_the_template_header_is_the_one_pix_orga_publishes():
+    assert ";".join(template_header()) == PIX_ORGA_HEADER
+
+
+def pix_orga_csv(header: str, *rows: str) -> bytes:
+    return "\r\n".join([header, *rows, ""]).encode()
+
+
+def test_pix_orga_s_template_with_every_sex_value_seen_in_the_field():
+    rows = [f"{n:09d}AB;Léa;Ève;;LEFÈVRE;De La Fontaine;{sex};14/03/2011;35238;RENNES;035;"
+            "99100;ST;10310019110;3A;"  # Pix's own exports end lines with a ";"
+            for n, sex in enumerate(["M", "F", "1", "2", "Masculin", "Féminin", "m",
+                                     "féminin", "FEMININ"], start=1)]
+    found = learners(pix_orga_csv(PIX_ORGA_HEADER, *rows), "eleves.csv")
+
+    assert [x.sex for x in found] == ["M", "F", "M", "F", "M", "F", "M", "F", "F"]
+    first = found[0]
+    assert (first.first_name, first.second_name, first.third_name) == ("Léa", "Ève", None)
+    assert (first.last_name, first.usage_name) == ("LEFÈVRE", "De La Fontaine")
+    assert (first.birth_city_code, first.birth_city, first.birth_department_code) == (
+        "35238", "RENNES", "035")
+    assert (first.birth_country_code, first.status, first.mef_code, first.division) == (
+        "99100", "ST", "10310019110", "3A")
+
+
+def test_an_older_template_without_sex_and_with_a_typographic_apostrophe():
+    header = PIX_ORGA_HEADER.replace("Code sexe*;", "").replace("Nom d'usage", "Nom d’usage")
+    row = "000000001AB;Léa;;;LEFÈVRE;De La Fontaine;14/03/2011;35238;RENNES;035;99100;ST;M1;3A"
+    (learner,) = learners(pix_orga_csv(header, row), "eleves.csv")
+
+    assert learner.sex is None and learner.usage_name == "De La Fontaine"
+    assert learner.division == "3A" and learner.birthdate.isoformat() == "2011-03-14"
+
+
+@pytest.mark.parametrize("sex", ["H", "Homme", "3", "Masc", "féminine"])
+def test_an_unknown_sex_value_is_a_coded_error_with_its_line(sex):
+    good = "000000001AB;Léa;;;LEFÈVRE;;F;14/03/2011;35238;RENNES;035;99100;ST;M1;3A"
+    bad = f"000000002AB;Noé;;;GARÇON;;{sex};14/03/2011;35238;RENNES;035;99100;ST;M1;3A"
+    assert refused(pix_orga_csv(PIX_ORGA_HEADER, good, bad), "eleves.csv") == [
+        (ErrorCode.SEX_INVALID, "ligne 3")]
+
+
+def test_with_the_sex_column_an_empty_sex_is_an_error():
+    row = "000000001AB;Léa;;;LEFÈVRE;;;14/03/2011;35238;RENNES;035;99100;ST;M1;3A"
+    assert refused(pix_orga_csv(PIX_ORGA_HEADER, row), "eleves.csv") == [
+        (ErrorCode.SEX_MISSING, "ligne 2")]
 
 
 def test_csv_row_errors_carry_the_line_number_and_empty_ine_is_an_error():

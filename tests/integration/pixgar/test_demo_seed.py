@@ -1,0 +1,43 @@
+"""``seed_demo`` on a real database: the roster is seeded once, never over the school's."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from gar_sim.users import SCHOOL_UAI
+from pix_core.adapters.siecle import read_roster_file
+from pix_core.adapters.siecle.synthetic import SyntheticPupil, siecle_xml
+from pix_core.adapters.sql.engine import make_engine
+from pix_core.adapters.sql.migrate import upgrade
+from pix_core.adapters.sql.organization_repositories import roster_unit_of_work_factory
+from pix_core.usecases.import_siecle_roster import import_siecle_roster
+from pixgar.demo_seed import DEMO_ROSTER, seed_demo
+
+
+def active_ines(engine) -> set[str]:
+    query = sa.text("SELECT ine FROM organization_learners WHERE is_active")
+    with engine.connect() as connection:
+        return set(connection.scalars(query))
+
+
+def test_the_roster_is_seeded_once_and_a_later_import_is_kept(tmp_path):
+    url = f"sqlite:///{tmp_path / 'pix.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        seed_demo(url, tmp_path)
+        assert active_ines(engine) == {p.ine for p in DEMO_ROSTER}
+
+        theirs = [SyntheticPupil("9", "070809999ZZ", "Autre", "Élève", "01/01/2011", "1", "3C")]
+        import_siecle_roster(SCHOOL_UAI, io.BytesIO(siecle_xml(theirs, SCHOOL_UAI)),
+                             "ElevesSansAdresses.xml",
+                             uow=roster_unit_of_work_factory(engine)(),
+                             read_roster=read_roster_file, clock=lambda: datetime.now(UTC))
+        seed_demo(url, tmp_path)  # the next start of the demo
+
+        assert active_ines(engine) == {"070809999ZZ"}
+    finally:
+        engine.dispose()
