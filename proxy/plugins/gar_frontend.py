@@ -21,6 +21,7 @@ import binascii
 import calendar
 import datetime as dt
 import logging
+from time import monotonic
 from typing import Any
 from urllib.parse import urlencode
 
@@ -30,7 +31,7 @@ from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.time_util import str_to_time
 from satosa.backends.saml2 import SAMLBackend
 from satosa.internal import AuthenticationInformation, InternalData
-from satosa.response import SeeOther
+from satosa.response import Response, SeeOther
 from satosa.saml_util import make_saml_response
 
 from proxy.clients import RelyingParty
@@ -68,6 +69,7 @@ def withhold_pysaml2_details() -> None:
 LOGIN_HINT = "pixgar.login_hint"
 """Context decoration under which the OP hands the ``login_hint`` of an authorization request."""
 
+METADATA_REBUILD_SECONDS = 600  # each copy says validUntil = its build time + 4 hours
 SIGNATURE_ALGORITHM = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
 DIGEST_ALGORITHM = "http://www.w3.org/2001/04/xmlenc#sha256"
 
@@ -106,6 +108,7 @@ class GarServiceProvider(SAMLBackend):
         self.max_response_bytes: int = gar["max_response_bytes"]
         self.acs_url: str = self._use_first_acs(None)[0]
         self.published_certs = gar.get("published_certs")
+        self._metadata_copy: tuple[float, str | None] = (0.0, None)
         self.metadata_watcher = None
         if gar.get("metadata"):  # the GAR metadata refresh (docs/adr/0005)
             from proxy.gar_metadata import watcher_from_config
@@ -113,11 +116,19 @@ class GarServiceProvider(SAMLBackend):
             self.metadata_watcher = watcher_from_config(gar["metadata"], client)
 
     def _metadata_endpoint(self, context):
-        """The SP metadata at the entityID URL, with the keyring's current and next certs."""
-        response = super()._metadata_endpoint(context)
-        if self.published_certs:
-            response.message = publish_in_metadata(response.message, self.published_certs)
-        return response
+        """The SP metadata at the entityID URL, with the keyring's current and next certs.
+
+        Built at most every ``METADATA_REBUILD_SECONDS``: pysaml2 spends about 0.25 s and
+        an ``xmlsec1`` process on each copy, for anyone who asks. A keyring change
+        rebuilds the whole application, so no copy outlives the keys it shows.
+        """
+        built_at, document = self._metadata_copy
+        if document is None or monotonic() - built_at >= METADATA_REBUILD_SECONDS:
+            document = super()._metadata_endpoint(context).message
+            if self.published_certs:
+                document = publish_in_metadata(document, self.published_certs)
+            self._metadata_copy = (monotonic(), document)
+        return Response(document, content="text/xml")
 
     def _current_metadata(self) -> None:
         """Swap in newly published GAR metadata; refuse (503) when it expired."""
