@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.support.throwaway_services import ThrowawayRedis
+
 PORTS = {"PROXY_BASE_URL": 18443, "PIX_BASE_URL": 18444, "GAR_SIM_BASE_URL": 19443,
          "ENT_BASE_URL": 19444}
 CHROMIUM = "/usr/bin/chromium"
@@ -21,11 +23,19 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first
 
 
 @pytest.fixture(scope="session")
-def demo(tmp_path_factory):
+def demo_redis():
+    """The demo's own Redis server: a subprocess's keys would escape the run's Redis guard
+    (tests/support/redis_guard.py), so they go away with this server instead."""
+    server = ThrowawayRedis().start()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory, demo_redis):
     """Start ``pixgar demo`` (real TLS servers, real Redis) and wait until it answers."""
     data_dir = tmp_path_factory.mktemp("demo")
-    env = {**os.environ, "PIXGAR_DATA_DIR": str(data_dir),
-           "REDIS_URL": os.environ.get("PIXGAR_E2E_REDIS_URL", "redis://127.0.0.1:6379/10")}
+    env = {**os.environ, "PIXGAR_DATA_DIR": str(data_dir), "REDIS_URL": demo_redis.url}
     env.update({name: f"https://localhost:{port}" for name, port in PORTS.items()})
     pixgar = Path(sys.executable).with_name("pixgar")
     log = (data_dir / "demo.log").open("w")
