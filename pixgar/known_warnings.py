@@ -1,4 +1,4 @@
-"""The one third-party warning every start printed, silenced by name and nothing more.
+"""The one third-party warning every pixgar start would print, silenced by name only.
 
 pysaml2 7.5.5 names cryptography's CFB mode when ``saml2.cryptography.symmetric`` is
 imported (a table of modes; nothing here uses CFB), and cryptography warns that CFB has

@@ -182,9 +182,9 @@ def _request_data(environ, length: int) -> dict[str, str]:
     """The request's parameters, always a dict of strings, as every SATOSA endpoint assumes.
 
     SATOSA's ``unpack_request`` gives ``None`` for a method other than GET and POST and for
-    a POST body that is neither a form nor JSON, which its OIDC endpoints then crash on
-    (HTTP 500): a userinfo POST with the token in the header and no body at all, allowed
-    by RFC 6750 §2.1, was one. So: GET and HEAD read the query; a POST without a body has
+    a POST body that is neither a form nor JSON, and its OIDC endpoints crash on ``None``
+    (HTTP 500), e.g. on a userinfo POST with the token in the header and no body at all,
+    which RFC 6750 §2.1 allows. So: GET and HEAD read the query; a POST without a body has
     no parameters; any other body must be a form or JSON (an object of strings); other
     methods are served nowhere.
     """

@@ -155,9 +155,9 @@ class PixOpenIDProvider(OpenIDConnectFrontend):
         """pyop's own refusals (scope, response type…) are audited like ours.
 
         A parameter oic cannot parse (``max_age=abc``, ``claims={``, a malformed
-        ``id_token_hint``) raised out of pyop (HTTP 500), and a request whose
-        ``response_type`` is missing got SATOSA's plain-text 400 quoting the reason: both
-        are ``invalid_request`` back to the checked redirect URI (RFC 6749 §4.1.2.1).
+        ``id_token_hint``) raises out of pyop, and without ``response_type`` SATOSA answers
+        a plain-text 400 quoting pyop: both become ``invalid_request`` back to the checked
+        redirect URI (RFC 6749 §4.1.2.1).
         """
         params = context.request or {}
         try:

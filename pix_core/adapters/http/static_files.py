@@ -1,8 +1,8 @@
 """pix_core's static files under ``/static``, for GET and HEAD only.
 
-Werkzeug's ``SharedDataMiddleware`` answers a file to any method (a ``DELETE`` or a
-``POST`` got the stylesheet with a 200); other methods go on to the pages, whose URL map
-answers them with the French 404 page.
+Werkzeug's ``SharedDataMiddleware`` answers a file to any method (``DELETE`` or ``POST``
+included); here other methods go on to the pages, whose URL map answers them with the
+French 404 page.
 """
 
 from __future__ import annotations
