@@ -100,7 +100,7 @@ class GarServiceProvider(SAMLBackend):
     def _metadata_endpoint(self, context):
         """The SP metadata at the entityID URL, with the keyring's current and next certs.
 
-        Built at most every ``METADATA_REBUILD_SECONDS``: pysaml2 spends about 0.25 s and
+        Built at most every ``METADATA_REBUILD_SECONDS``: pysaml2 spends about 0.15 s and
         an ``xmlsec1`` process on each copy, for anyone who asks. A keyring change
         rebuilds the whole application, so no copy outlives the keys it shows.
         """

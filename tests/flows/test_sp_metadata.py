@@ -1,6 +1,6 @@
 """The SP metadata at the entityID URL (``/gar/metadata``).
 
-A copy per ten minutes (each cost pysaml2 about 0.25 s and an ``xmlsec1`` process, for
+A copy per ten minutes (each cost pysaml2 about 0.15 s and an ``xmlsec1`` process, for
 any anonymous GET); its encryption key names the algorithms the proxy decrypts.
 """
 
