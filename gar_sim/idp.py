@@ -42,7 +42,14 @@ from saml2.s_utils import sid
 from saml2.saml import NAMEID_FORMAT_ENTITY, NAMEID_FORMAT_TRANSIENT
 from saml2.samlp import STATUS_SUCCESS, Status, StatusCode
 from saml2.server import Server
-from saml2.sigver import get_xmlsec_binary, pre_signature_part
+from saml2.sigver import (
+    RSA_OAEP_MGF1P,
+    get_pem_wrapped_unwrapped,
+    get_xmlsec_binary,
+    make_temp,
+    pre_encryption_part,
+    pre_signature_part,
+)
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, Rule
@@ -60,6 +67,9 @@ SESSION_COOKIE = "gar_sim_session"
 SESSION_MAX_AGE = 8 * 3600
 MAX_QUERY_BYTES = 16 * 1024
 PASSWORD_PROTECTED_TRANSPORT = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
+CONTENT_ENCRYPTION = "http://www.w3.org/2009/xmlenc11#aes256-gcm"  # assertions, when encrypted
+KEY_TRANSPORT = RSA_OAEP_MGF1P
+SESSION_KEY = "aes-256"  # xmlsec1's name for a fresh 256-bit AES content key
 
 # Accepted redirect-binding signature algorithms (SHA-1 is refused).
 REDIRECT_SIG_ALGS: dict[str, hashes.HashAlgorithm] = {
@@ -285,7 +295,7 @@ class SimulatedGar:
                 with_sp_metadata=True,
                 rogue=rogue,
             )
-            server = Server(config=config)
+            server = GarSimServer(config=config)
             self._servers[rogue] = (stamp, server)
             return server
 
@@ -563,6 +573,33 @@ class SimulatedGar:
         if isinstance(xml, bytes):
             xml = xml.decode("utf-8")
         return base64.b64encode(xml.encode("utf-8")).decode("ascii")
+
+
+class GarSimServer(Server):
+    """pysaml2's IdP, encrypting assertions with AES-256-GCM under an RSA-OAEP key.
+
+    pysaml2's own choice, 3DES-CBC, is refused by the proxy (proxy/saml_policy.py), as
+    AES-CBC and RSA PKCS#1 v1.5 key transport are.
+    """
+
+    def _encrypt_assertion(self, encrypt_cert, sp_entity_id, response, node_xpath=None):
+        certs = ([(None, encrypt_cert)] if encrypt_cert
+                 else self.metadata.certs(sp_entity_id, "any", "encryption"))
+        failure: Exception | None = None
+        for name, cert in certs:  # the first certificate that works, as pysaml2 does
+            wrapped, unwrapped = get_pem_wrapped_unwrapped(cert)
+            pem = make_temp(wrapped.encode("ascii"), decode=False,
+                            delete_tmpfiles=self.config.delete_tmpfiles)
+            template = pre_encryption_part(msg_enc=CONTENT_ENCRYPTION, key_enc=KEY_TRANSPORT,
+                                           key_name=name, encrypt_cert=unwrapped)
+            try:
+                return self.sec.encrypt_assertion(response, pem.name, template,
+                                                  key_type=SESSION_KEY, node_xpath=node_xpath)
+            except Exception as error:  # pysaml2 raises EncryptError and others
+                failure = error
+        if failure is not None:
+            raise failure
+        return response
 
 
 # --------------------------------------------------------------------------- WSGI app

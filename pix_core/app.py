@@ -9,13 +9,13 @@ from typing import Any
 
 import requests
 from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.middleware.shared_data import SharedDataMiddleware
 
 from pix_core.adapters.campaign_positioning import ContentCatalog, PositioningAssessments
 from pix_core.adapters.http.health import HealthEndpoints
 from pix_core.adapters.http.metrics import REGISTRY, ObservedPixWeb
 from pix_core.adapters.http.security_headers import SecurityHeaders
 from pix_core.adapters.http.sessions import SessionStore
+from pix_core.adapters.http.static_files import StaticFiles
 from pix_core.adapters.http.web import SECURITY_HEADERS, WebConfig
 from pix_core.adapters.oidc.port import RelyingParty
 from pix_core.adapters.oidc.relying_party import OidcRelyingParty, RelyingPartyConfig
@@ -91,7 +91,7 @@ def create_app(
         content=content,
         max_open_level=settings.max_open_level,
     )
-    static = SharedDataMiddleware(web, {"/static": str(STATIC_DIR)}, cache_timeout=3600)
+    static = StaticFiles(web, {"/static": str(STATIC_DIR)}, cache_timeout=3600)
     app: Any = HealthEndpoints(SecurityHeaders(static, SECURITY_HEADERS), engine)  # probes
     if settings.trusted_proxies:  # the client address for rate limits, from X-Forwarded-For
         app = ProxyFix(app, x_for=settings.trusted_proxies)

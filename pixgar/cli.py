@@ -121,6 +121,9 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``pixgar`` console script."""
+    from pixgar import known_warnings
+
+    known_warnings.silence()  # before any command imports pysaml2
     args = parser().parse_args(argv)
     try:
         return int(args.run(args))

@@ -23,7 +23,8 @@ from satosa.proxy_server import (
     collect_http_headers,
     collect_server_headers,
     parse_query_string,
-    unpack_request,
+    unpack_get,
+    unpack_post,
 )
 from satosa.satosa_config import SATOSAConfig
 from satosa.state import State
@@ -35,11 +36,13 @@ from pixgar.request_id import RequestIdMiddleware
 from proxy.config import satosa_config
 from proxy.errors import (
     InternalError,
+    MethodNotAllowed,
     NotFound,
     ProxyError,
     SamlResponseRejected,
     ServiceUnavailable,
     SessionExpired,
+    UnsupportedRequestBody,
     render_error,
 )
 from proxy.health import HEALTH_PATHS, proxy_health
@@ -59,6 +62,8 @@ from proxy.state_cookie import (
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 512 * 1024
+FORM, JSON = "application/x-www-form-urlencoded", "application/json"
+READ = ("GET", "HEAD")  # the probes' methods; others fall through to routing (404 page)
 STATE_COOKIE_TAMPERED = "state_cookie_tampered"
 _COOKIE_SENT = "_pixgar_state_cookie_sent"
 
@@ -80,7 +85,7 @@ class ProxyApplication(ObservedLogins, WsgiApplication):  # audit, metrics: prox
         self._state_codec = StateCookieCodec(config["STATE_ENCRYPTION_KEY"])
 
     def __call__(self, environ, start_response, debug=False):
-        if environ.get("PATH_INFO") in HEALTH_PATHS:  # before SATOSA routing (proxy/health.py)
+        if environ.get("PATH_INFO") in HEALTH_PATHS and environ.get("REQUEST_METHOD") in READ:
             return proxy_health(self, environ["PATH_INFO"])(environ, start_response)
         context = None
         try:
@@ -95,14 +100,14 @@ class ProxyApplication(ObservedLogins, WsgiApplication):  # audit, metrics: prox
             page = render_error(proxy_error, self.audit_refusal(context, proxy_error))
             answer = Response(page.body, status=page.status,
                               content_type="text/html; charset=utf-8",
-                              headers=SECURITY_HEADERS)
+                              headers=SECURITY_HEADERS + list(proxy_error.headers))
             if proxy_error.code == STATE_COOKIE_TAMPERED:  # or the retry fails the same way
                 answer.delete_cookie(self.config["COOKIE_STATE_NAME"], path="/", secure=True,
                                      httponly=True, samesite="None")
         return answer(environ, start_response)
 
     def _context(self, environ) -> Context:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
+        length = _content_length(environ)
         if length > MAX_BODY_BYTES:
             raise SamlResponseRejected("request_body_too_large")
         path = environ.get("PATH_INFO", "").lstrip("/")
@@ -165,21 +170,47 @@ def _holds_state(state) -> bool:
     return state.delete or any(key != "SESSION_ID" for key in state)
 
 
-def _request_data(environ, length: int) -> dict[str, str] | None:
-    """SATOSA's ``unpack_request``, refusing the bodies it would crash on with a 500.
+def _content_length(environ) -> int:
+    """The body's length; a value that is not a plain number is refused (no ``read(-1)``)."""
+    value = (environ.get("CONTENT_LENGTH") or "0").strip()
+    if not value.isascii() or not value.isdigit():
+        raise ProxyError("bad_content_length")
+    return int(value)
 
-    Found by fuzzing the ACS (benchmarks/fuzz.py): no Content-Type (KeyError), a body that
-    is not UTF-8, invalid JSON, or JSON that is not an object of strings.
+
+def _request_data(environ, length: int) -> dict[str, str]:
+    """The request's parameters, always a dict of strings, as every SATOSA endpoint assumes.
+
+    SATOSA's ``unpack_request`` gives ``None`` for a method other than GET and POST and for
+    a POST body that is neither a form nor JSON, and its OIDC endpoints crash on ``None``
+    (HTTP 500), e.g. on a userinfo POST with the token in the header and no body at all,
+    which RFC 6750 §2.1 allows. So: GET and HEAD read the query; a POST without a body has
+    no parameters; any other body must be a form or JSON (an object of strings); other
+    methods are served nowhere.
     """
-    environ.setdefault("CONTENT_TYPE", "")
-    try:
-        data = unpack_request(environ, length)
-    except ValueError:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
-        raise ProxyError("unreadable_request_body") from None
-    if data is not None and not (isinstance(data, dict) and all(
+    method = environ.get("REQUEST_METHOD")
+    if method in READ:
+        data = unpack_get(environ)
+    elif method != "POST":
+        raise MethodNotAllowed("method_not_allowed")
+    elif length == 0:
+        data = {}
+    else:
+        data = _posted(environ, length)
+    if not (isinstance(data, dict) and all(
             isinstance(k, str) and isinstance(v, str) for k, v in data.items())):
         raise ProxyError("unreadable_request_body")
     return data
+
+
+def _posted(environ, length: int):
+    media_type = (environ.get("CONTENT_TYPE") or "").partition(";")[0].strip().lower()
+    if media_type not in (FORM, JSON):
+        raise UnsupportedRequestBody("unsupported_content_type")
+    try:
+        return unpack_post({**environ, "CONTENT_TYPE": media_type}, length)
+    except ValueError:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        raise ProxyError("unreadable_request_body") from None
 
 
 def _content_type(headers) -> str:

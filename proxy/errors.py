@@ -25,6 +25,8 @@ class ProxyError(Exception):
     message = ("La connexion n'a pas pu aboutir. Retournez dans votre ENT et cliquez à nouveau "
                "sur la ressource.")
 
+    headers: tuple[tuple[str, str], ...] = ()  # sent with the page (e.g. ``Allow``)
+
     def __init__(self, code: str, client_id: str | None = None) -> None:
         super().__init__(code)
         self.code = code
@@ -63,6 +65,24 @@ class NotFound(ProxyError):
     status = 404
     title = "Page introuvable"
     message = "Cette adresse ne correspond à aucune page du service de connexion."
+
+
+class MethodNotAllowed(ProxyError):
+    """A method the proxy serves nowhere (its endpoints take GET, HEAD and POST only)."""
+
+    status = 405
+    headers = (("Allow", "GET, HEAD, POST"),)
+    title = "Requête non prise en charge"
+    message = "Cette adresse du service de connexion ne s'utilise pas de cette façon."
+
+
+class UnsupportedRequestBody(ProxyError):
+    """A body the proxy cannot read: not a form (nor JSON), or a malformed length."""
+
+    status = 415
+    title = "Requête non prise en charge"
+    message = ("Le service de connexion n'a pas pu lire cette requête. Retournez dans votre ENT "
+               "et cliquez à nouveau sur la ressource.")
 
 
 class InternalError(ProxyError):

@@ -11,7 +11,7 @@ import logging
 import time
 
 from proxy.audit import REFUSED, AuditLog, client_of_state, login_event
-from proxy.errors import NotFound, ProxyError
+from proxy.errors import MethodNotAllowed, NotFound, ProxyError
 from proxy.metrics import STEP_SECONDS, count_login, timed
 
 logger = logging.getLogger(__name__)
@@ -31,8 +31,8 @@ class ObservedLogins:
 
     def audit_refusal(self, context, error: ProxyError) -> str | None:
         """Record a refused request as a login event; its id becomes the page's reference."""
-        if isinstance(error, NotFound) or self.audit is None:
-            return None  # a stray URL is not a login
+        if isinstance(error, NotFound | MethodNotAllowed) or self.audit is None:
+            return None  # a stray URL or method is not a login
         client = error.client_id or (
             client_of_state(context) if context is not None else None)
         count_login(REFUSED, error.code, client)

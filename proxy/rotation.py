@@ -34,11 +34,14 @@ from proxy.keyring import (
     system_clock,
 )
 from proxy.keys import ProxyKeys
+from proxy.saml_policy import XENC, XENC11
 from proxy.settings import ProxySettings
 
 logger = logging.getLogger(__name__)
 
 _ORDER = {CURRENT: 0, NEXT: 1, RETIRING: 2}
+ADVERTISED_ENCRYPTION = (f"{XENC11}aes256-gcm", f"{XENC11}aes128-gcm",
+                         f"{XENC}rsa-oaep-mgf1p")  # all in proxy/saml_policy.py's allow-lists
 
 
 def keyring_of(settings: ProxySettings, clock: Clock = system_clock) -> Keyring:
@@ -113,16 +116,26 @@ def published_certs(settings: ProxySettings, keys: ProxyKeys) -> dict[str, list[
 
 
 def publish_in_metadata(xml: str, certs: dict[str, list[str]]) -> str:
-    """Replace the SP metadata's KeyDescriptors by ``certs`` (see :func:`published_certs`)."""
+    """Replace the SP metadata's KeyDescriptors by ``certs`` (see :func:`published_certs`).
+
+    Each encryption key lists the algorithms the proxy decrypts, in order of preference
+    (SAML metadata ``md:EncryptionMethod``): an IdP that reads them (Shibboleth's does)
+    encrypts with AES-GCM under RSA-OAEP instead of its CBC fallback, which the proxy
+    refuses (proxy/saml_policy.py).
+    """
     from saml2 import md
     from saml2.metadata import do_key_descriptor
 
     descriptor = md.entity_descriptor_from_string(xml)
     sp = descriptor.spsso_descriptor[0]
+    encryption = do_key_descriptor(enc_cert=[_cert_body(Path(c)) for c in certs["encryption"]],
+                                   use="encryption")
+    for key_descriptor in encryption:
+        key_descriptor.encryption_method = [md.EncryptionMethod(algorithm=algorithm)
+                                            for algorithm in ADVERTISED_ENCRYPTION]
     sp.key_descriptor = [
         *do_key_descriptor(cert=[_cert_body(Path(c)) for c in certs["signing"]], use="signing"),
-        *do_key_descriptor(enc_cert=[_cert_body(Path(c)) for c in certs["encryption"]],
-                           use="encryption"),
+        *encryption,
     ]
     return descriptor.to_string().decode("utf-8")
 

@@ -29,6 +29,8 @@ import re
 import time
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
+from jwkest import JWKESTException
+from oic.exception import MessageException
 from oic.oic.message import AuthorizationErrorResponse, TokenErrorResponse
 from pyop.exceptions import InvalidAuthorizationCode
 from pyop.storage import StorageBase
@@ -61,6 +63,9 @@ SINGLE_VALUED_CLAIMS = ("siecle_match", "siecle_uai", "siecle_ine", "siecle_clas
 combine_values_by_claim.update({name: combine_select_first_value for name in SINGLE_VALUED_CLAIMS})
 
 _PKCE_CHALLENGE = re.compile(r"^[A-Za-z0-9_-]{43,128}$")
+UNSUPPORTED_PARAMETERS = {"request": "request_not_supported",  # request objects
+                          "request_uri": "request_uri_not_supported",
+                          "registration": "registration_not_supported"}  # dynamic registration
 REDEEMED_CODE_PREFIX = "pixgar:redeemed-code:"
 CODE_TOKEN_PREFIX = "pixgar:code-token:"    # hashed code -> access token it was redeemed for
 REPLAYED_CODE_PREFIX = "pixgar:replayed-code:"  # hashed code -> a second redemption was tried
@@ -136,13 +141,34 @@ class PixOpenIDProvider(OpenIDConnectFrontend):
             return _error_redirect(redirect_uri, "login_required",
                                    "the proxy cannot authenticate without interaction",
                                    params.get("state"))
+        unsupported = next((p for p in UNSUPPORTED_PARAMETERS if p in params), None)
+        if unsupported:  # OIDC Core §6 and §7.2.1: refused with their own error codes
+            error = UNSUPPORTED_PARAMETERS[unsupported]
+            audit_authorization_refusal(self, party.client_id, error)
+            return _error_redirect(redirect_uri, error, f"{unsupported} is not supported",
+                                   params.get("state"))
         if params.get("login_hint"):
             context.decorate(LOGIN_HINT, params["login_hint"])
         return super().handle_authn_request(context)
 
     def _handle_authn_request(self, context):
-        """pyop's own refusals (scope, response type…) are audited like ours."""
-        outcome = super()._handle_authn_request(context)
+        """pyop's own refusals (scope, response type…) are audited like ours.
+
+        A parameter oic cannot parse (``max_age=abc``, ``claims={``, a malformed
+        ``id_token_hint``) raises out of pyop, and without ``response_type`` SATOSA answers
+        a plain-text 400 quoting pyop: both become ``invalid_request`` back to the checked
+        redirect URI (RFC 6749 §4.1.2.1).
+        """
+        params = context.request or {}
+        try:
+            outcome = super()._handle_authn_request(context)
+        except (ValueError, MessageException, JWKESTException):
+            outcome = None
+        if outcome is None or isinstance(outcome, BadRequest):
+            audit_authorization_refusal(self, params.get("client_id"),
+                                        "authorization_invalid_request")
+            return _error_redirect(params["redirect_uri"], "invalid_request",
+                                   "malformed authorization request", params.get("state"))
         if not isinstance(outcome, InternalData):
             reason = _oauth_error_of(outcome) or "invalid_authorization_request"
             audit_authorization_refusal(self, (context.request or {}).get("client_id"),

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 import requests
 
-PORTS = {"PROXY_BASE_URL": 18443, "PIX_BASE_URL": 18444, "GAR_SIM_BASE_URL": 19443,
-         "ENT_BASE_URL": 19444}
+from tests.support.throwaway_services import ThrowawayRedis, free_port
+
+BASE_URLS = ("PROXY_BASE_URL", "PIX_BASE_URL", "GAR_SIM_BASE_URL", "ENT_BASE_URL")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update",
@@ -26,17 +27,26 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def demo(tmp_path_factory):
+def demo_redis():
+    """The demo's own Redis server: a subprocess's keys would escape the run's Redis guard
+    (tests/support/redis_guard.py), so they go away with this server instead."""
+    server = ThrowawayRedis().start()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory, demo_redis):
     """Start ``pixgar demo`` (real TLS servers, real Redis) and wait until it answers."""
     data_dir = tmp_path_factory.mktemp("demo")
-    env = {**os.environ, "PIXGAR_DATA_DIR": str(data_dir),
-           "REDIS_URL": os.environ.get("PIXGAR_E2E_REDIS_URL", "redis://127.0.0.1:6379/10")}
-    env.update({name: f"https://localhost:{port}" for name, port in PORTS.items()})
+    env = {**os.environ, "PIXGAR_DATA_DIR": str(data_dir), "REDIS_URL": demo_redis.url}
+    # free ports: fixed ones collide with another run's demo on the same machine
+    env.update({name: f"https://localhost:{free_port()}" for name in BASE_URLS})
     pixgar = Path(sys.executable).with_name("pixgar")
     log = (data_dir / "demo.log").open("w")
     process = subprocess.Popen([str(pixgar), "demo"], env=env, stdout=log,
                                stderr=subprocess.STDOUT)
-    urls = {name: env[name] for name in PORTS}
+    urls = {name: env[name] for name in BASE_URLS}
     urls["DEMO_LOG"] = str(data_dir / "demo.log")  # the printed demo campaign code
     try:
         _wait_until_up(urls["ENT_BASE_URL"] + "/", data_dir / "tls" / "localhost.crt", process)

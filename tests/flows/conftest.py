@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import os
 import re
+import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
@@ -24,15 +26,30 @@ from pixgar.stack import Stack, build_stack, stack_environment
 from proxy.app import create_app as create_proxy_app
 from proxy.settings import ProxySettings
 from tests.support.browsing import forms_of
+from tests.support.throwaway_services import ThrowawayRedis
 from tests.support.wsgi_transport import WsgiAdapter, routed_session
 
 TEST_REDIS_URL = os.environ.get("PIXGAR_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
+AUDIT_STREAM = f"pixgar:test:audit:{secrets.token_hex(6)}"
+"""This run's audit stream: the default ``pixgar:audit`` has no expiry and every run's."""
 
 
 @pytest.fixture(scope="session")
-def redis_url() -> str:
-    redis.Redis.from_url(TEST_REDIS_URL).ping()  # never flushed: other runs may share it
-    return TEST_REDIS_URL
+def redis_url() -> Iterator[str]:
+    """The shared test Redis: never flushed (other runs use it); this run's stream deleted."""
+    client = redis.Redis.from_url(TEST_REDIS_URL)
+    client.ping()
+    yield TEST_REDIS_URL
+    client.delete(AUDIT_STREAM)
+    client.close()
+
+
+@pytest.fixture
+def throwaway_redis() -> Iterator[ThrowawayRedis]:
+    """A Redis server of the test's own (tests/support/throwaway_services.py)."""
+    server = ThrowawayRedis().start()
+    yield server
+    server.close()
 
 
 RELEASED_CLAIMS: list[dict] = []
@@ -46,7 +63,7 @@ def _record_userinfo(response, *args, **kwargs) -> None:
 def make_stack(data_dir, redis_url: str, **env: str) -> Stack:
     """A whole stack in ``data_dir``; pix_core's back-channel routed to the proxy in-process."""
     environment = stack_environment({"PIXGAR_DATA_DIR": str(data_dir), "REDIS_URL": redis_url,
-                                     **env})
+                                     "PIXGAR_AUDIT_STREAM": AUDIT_STREAM, **env})
     back_channel, _ = routed_session({})
     back_channel.hooks["response"].append(_record_userinfo)
     built = build_stack(environment, pix_http_session=back_channel)
@@ -63,8 +80,6 @@ def stack(tmp_path_factory, redis_url) -> Stack:
 @pytest.fixture(scope="session")
 def postgres_stack(tmp_path_factory, redis_url):
     """The same stack on a throwaway PostgreSQL database (created and dropped here)."""
-    import secrets
-
     from proxy.stores.database import dispose_engines
 
     admin_url = os.environ.get("PIXGAR_TEST_POSTGRES_URL",

@@ -1,17 +1,17 @@
 """benchmarks/login_vs_stock_satosa.py still runs: both proxies complete two logins.
 
 Only that it works: figures depend on the machine, so no assertion is made on speed.
+On a throwaway Redis server: stock SATOSA keeps user claims (pupils' names) and subject
+identifiers without expiry, which must not stay in a database other runs share.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import os
 import sys
 from pathlib import Path
 
 BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "login_vs_stock_satosa.py"
-REDIS_URL = os.environ.get("PIXGAR_BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
 
 
 def load_benchmark():
@@ -23,10 +23,11 @@ def load_benchmark():
     return module
 
 
-def test_both_proxies_give_a_code_and_a_token_for_each_login(tmp_path):
+def test_both_proxies_give_a_code_and_a_token_for_each_login(tmp_path, throwaway_redis):
     benchmark = load_benchmark()
 
-    result = benchmark.run(logins=2, redis_url=REDIS_URL, data_dir=tmp_path, roster_pupils=20)
+    result = benchmark.run(logins=2, redis_url=throwaway_redis.url, data_dir=tmp_path,
+                           roster_pupils=20)
 
     for name in ("ours", "stock"):
         side = result.sides[name]

@@ -37,6 +37,7 @@ from proxy.config import ConfigurationError
 from proxy.gar_metadata import load_pins, verify_metadata
 from proxy.gar_metadata_startup import metadata_at_start
 from proxy.settings import ProxySettings
+from tests.flows.conftest import AUDIT_STREAM
 from tests.flows.test_gar_login import login
 from tests.support.throwaway_services import free_port
 
@@ -52,7 +53,8 @@ def redis_key(redis_url):
 def fresh_demo_env(data_dir: Path, redis_url: str, redis_key: str, **env: str) -> dict[str, str]:
     """What ``pixgar demo`` computes on a fresh data dir (no last good copy yet)."""
     return stack_environment({"PIXGAR_DATA_DIR": str(data_dir), "REDIS_URL": redis_url,
-                              "GAR_METADATA_REDIS_KEY": redis_key, **env})
+                              "GAR_METADATA_REDIS_KEY": redis_key,
+                              "PIXGAR_AUDIT_STREAM": AUDIT_STREAM, **env})
 
 
 def readyz_metadata(app) -> dict:

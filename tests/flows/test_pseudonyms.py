@@ -70,16 +70,13 @@ def test_rotating_the_pseudonym_secret_keeps_every_sub(stack, browser, proxy_wit
     assert count_users(pix_db) == users
 
 
-def test_emptying_redis_keeps_every_sub(stack, browser, proxy_with):
-    import redis
-
-    own_redis = "redis://127.0.0.1:6379/14"  # this test empties it: nobody else uses it
-    browser.route_proxy_to(proxy_with(REDIS_URL=own_redis))
+def test_emptying_redis_keeps_every_sub(stack, browser, proxy_with, throwaway_redis):
+    browser.route_proxy_to(proxy_with(REDIS_URL=throwaway_redis.url))  # emptied below
     url, secret = stack.env["PROXY_BASE_URL"], stack.env["PIX_CLIENT_SECRET"]
     redirect = f"{stack.env['PIX_BASE_URL']}/connexion/oidc/callback"
     before = oidc_login(browser, url, "pix", secret, redirect, "lea-lefevre")
 
-    redis.Redis.from_url(own_redis).flushdb()
+    throwaway_redis.restart()  # no persistence: every key is gone
     after = oidc_login(browser, url, "pix", secret, redirect, "lea-lefevre")
 
     assert before["sub"] == after["sub"]

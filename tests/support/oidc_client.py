@@ -136,11 +136,21 @@ class OidcClient:
         return (http or self.session).post(f"{base or self.issuer}/pix/token", data=data,
                                            **kwargs)
 
-    def userinfo(self, access_token: str, *, in_body: bool = False) -> requests.Response:
+    def userinfo(self, access_token: str, *, how: str = "header") -> requests.Response:
+        """The userinfo request, the token sent as RFC 6750 allows.
+
+        ``header``: GET with ``Authorization: Bearer``; ``header-post``: the same header on
+        a POST without body nor Content-Type (§2.1); ``body``: a form-encoded POST (§2.2).
+        """
         url = f"{self.issuer}/pix/userinfo"
-        if in_body:
+        if how == "body":
             return self.session.post(url, data={"access_token": access_token})
-        return self.session.get(url, headers={"Authorization": f"Bearer {access_token}"})
+        bearer = {"Authorization": f"Bearer {access_token}"}
+        if how == "header-post":
+            request = self.session.prepare_request(requests.Request("POST", url, bearer))
+            assert "Content-Type" not in request.headers and not request.body
+            return self.session.send(request)
+        return self.session.get(url, headers=bearer)
 
     def discovery(self) -> dict[str, Any]:
         answer = self.session.get(f"{self.issuer}/.well-known/openid-configuration")

@@ -13,6 +13,7 @@ import base64
 import copy
 import datetime as dt
 import hashlib
+import os
 from dataclasses import dataclass
 from functools import cache
 
@@ -272,4 +273,72 @@ def wrap(response: etree._Element, variant: str, edit) -> etree._Element:
         obj.append(original)
     else:
         raise ValueError(variant)
+    return response
+
+
+# --------------------------------------------------------------------------- encryption
+
+XENC = "http://www.w3.org/2001/04/xmlenc#"
+XENC11 = "http://www.w3.org/2009/xmlenc11#"
+RSA_1_5 = XENC + "rsa-1_5"
+RSA_OAEP_MGF1P = XENC + "rsa-oaep-mgf1p"
+AES128_GCM, AES256_GCM = XENC11 + "aes128-gcm", XENC11 + "aes256-gcm"
+AES128_CBC, AES256_CBC = XENC + "aes128-cbc", XENC + "aes256-cbc"
+TRIPLEDES_CBC = XENC + "tripledes-cbc"
+_CONTENT_KEYS = {AES128_GCM: 16, AES256_GCM: 32, AES128_CBC: 16, AES256_CBC: 32,
+                 TRIPLEDES_CBC: 24}
+
+
+def _content_ciphertext(algorithm: str, key: bytes, plaintext: bytes) -> bytes:
+    """XML Encryption's CipherValue: IV then ciphertext (then the GCM tag)."""
+    from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
+    from cryptography.hazmat.primitives import padding as block_padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    if algorithm in (AES128_GCM, AES256_GCM):
+        nonce = os.urandom(12)
+        return nonce + AESGCM(key).encrypt(nonce, plaintext, None)
+    block = TripleDES(key) if algorithm == TRIPLEDES_CBC else algorithms.AES(key)
+    iv = os.urandom(block.block_size // 8)
+    padder = block_padding.PKCS7(block.block_size).padder()
+    encryptor = Cipher(block, modes.CBC(iv)).encryptor()
+    padded = padder.update(plaintext) + padder.finalize()
+    return iv + encryptor.update(padded) + encryptor.finalize()
+
+
+def _wrapped_key(algorithm: str, cert_pem: bytes, key: bytes) -> bytes:
+    public_key = x509.load_pem_x509_certificate(cert_pem).public_key()
+    assert isinstance(public_key, rsa.RSAPublicKey)
+    if algorithm == RSA_1_5:
+        return public_key.encrypt(key, padding.PKCS1v15())
+    oaep = padding.OAEP(mgf=padding.MGF1(hashes.SHA1()), algorithm=hashes.SHA1(), label=None)
+    return public_key.encrypt(key, oaep)
+
+
+def encrypt_assertion(response: etree._Element, cert_pem: bytes, *, key_transport: str,
+                      content: str) -> etree._Element:
+    """Replace the response's assertion by an ``EncryptedAssertion`` for ``cert_pem``.
+
+    Built as XML Encryption says, with lxml and cryptography only (never pysaml2 nor
+    ``xmlsec1``): a fresh content key encrypts the serialized assertion with ``content``
+    and is wrapped for the certificate's RSA key with ``key_transport``.
+    """
+    assertion = assertion_of(response)
+    key = os.urandom(_CONTENT_KEYS[content])
+    ciphertext = _content_ciphertext(content, key, etree.tostring(assertion))
+    wrapped = _wrapped_key(key_transport, cert_pem, key)
+    x, d = f"{{{XENC}}}", f"{{{DS}}}"
+    encrypted = etree.Element(f"{{{SAML}}}EncryptedAssertion", nsmap={"saml": SAML})
+    data = etree.SubElement(encrypted, f"{x}EncryptedData", nsmap={"xenc": XENC},
+                            Type=XENC + "Element")
+    etree.SubElement(data, f"{x}EncryptionMethod", Algorithm=content)
+    key_info = etree.SubElement(data, f"{d}KeyInfo", nsmap={"ds": DS})
+    encrypted_key = etree.SubElement(key_info, f"{x}EncryptedKey")
+    etree.SubElement(encrypted_key, f"{x}EncryptionMethod", Algorithm=key_transport)
+    etree.SubElement(etree.SubElement(encrypted_key, f"{x}CipherData"),
+                     f"{x}CipherValue").text = base64.b64encode(wrapped).decode("ascii")
+    etree.SubElement(etree.SubElement(data, f"{x}CipherData"),
+                     f"{x}CipherValue").text = base64.b64encode(ciphertext).decode("ascii")
+    assertion.getparent().replace(assertion, encrypted)
     return response

@@ -8,6 +8,8 @@ from typing import Any
 import sqlalchemy as sa
 from werkzeug.wrappers import Response
 
+READ = ("GET", "HEAD")  # the methods probes and static files answer
+
 
 class HealthEndpoints:
     """WSGI middleware answering the two probes before the application sees them."""
@@ -17,6 +19,8 @@ class HealthEndpoints:
         self.engine = engine
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if environ.get("REQUEST_METHOD") not in READ:  # the app's 404 page, as for any path
+            return self.app(environ, start_response)
         path = environ.get("PATH_INFO")
         if path == "/healthz":
             return self._answer({"status": "alive"}, True)(environ, start_response)

@@ -26,19 +26,12 @@ from proxy.stores.connection import redis_client
 from proxy.stores.database import dispose_engines
 from tests.flows.conftest import Browser, count_users
 from tests.support.browsing import forms_of
-from tests.support.throwaway_services import ThrowawayPostgres, ThrowawayRedis, free_port
+from tests.support.throwaway_services import ThrowawayPostgres, free_port
 from tests.support.wsgi_transport import WsgiAdapter, routed_session
 
 PUPIL = "lea-lefevre"
 CALLBACK = "/connexion/oidc/callback"
 _databases = itertools.count()
-
-
-@pytest.fixture
-def throwaway_redis():
-    server = ThrowawayRedis().start()
-    yield server
-    server.close()
 
 
 @pytest.fixture(scope="module")

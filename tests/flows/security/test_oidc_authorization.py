@@ -57,6 +57,28 @@ def test_only_the_code_flow_is_served(client, response_type):
         assert leaked not in location
 
 
+@pytest.mark.parametrize(("overrides", "error"), [
+    pytest.param({"max_age": "soon"}, "invalid_request", id="max_age-not-a-number"),
+    pytest.param({"claims": "{not json"}, "invalid_request", id="claims-not-json"),
+    pytest.param({"id_token_hint": "a.b.c"}, "invalid_request", id="id_token_hint-not-a-jwt"),
+    pytest.param({"response_type": None}, "invalid_request", id="response_type-missing"),
+    pytest.param({"request": "a.b.c"}, "request_not_supported", id="request"),
+    pytest.param({"request_uri": "https://localhost:8444/r"}, "request_uri_not_supported",
+                 id="request_uri"),
+    pytest.param({"registration": "{}"}, "registration_not_supported", id="registration"),
+])
+def test_malformed_or_unsupported_parameters_go_back_as_oauth_errors(client, overrides, error):
+    """Once an HTTP 500 (oic's parsing errors) or SATOSA's plain-text 400 quoting pyop."""
+    query, _ = client.authorization_query(**overrides)
+    answer = client.authorize_raw(query)
+    assert answer.status_code in (302, 303), answer.status_code
+    location = answer.headers["Location"]
+    assert location.startswith(client.redirect_uri + "?")
+    params = query_of(location)
+    assert (params["error"], params["state"]) == (error, query["state"])
+    assert "code" not in params
+
+
 def test_unknown_parameters_are_tolerated(client):
     authz, tokens = client.login(foo="bar", x_unknown_extension="1", ui_locales="fr")
     assert authz.params["state"] == authz.state
@@ -88,11 +110,13 @@ def test_max_age_zero_still_logs_in_through_the_gar(client):
 
 
 def test_userinfo_by_bearer_header_and_by_form_body(client):
+    """RFC 6750: the header on a GET or on a POST with no body at all (§2.1), or the form
+    body (§2.2); the POST without Content-Type once answered HTTP 500."""
     _, tokens = client.login()
-    by_header = client.userinfo(tokens["access_token"])
-    by_body = client.userinfo(tokens["access_token"], in_body=True)
-    assert by_header.status_code == by_body.status_code == 200
-    assert by_header.json()["sub"] == by_body.json()["sub"]
+    answers = {how: client.userinfo(tokens["access_token"], how=how)
+               for how in ("header", "header-post", "body")}
+    assert {how: a.status_code for how, a in answers.items()} == dict.fromkeys(answers, 200)
+    assert len({a.json()["sub"] for a in answers.values()}) == 1
 
 
 @pytest.mark.parametrize("token", ["not-a-token", "", "Bearer"])
