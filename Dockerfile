@@ -12,6 +12,8 @@ RUN apt-get update \
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
+COPY kernel ./kernel
+COPY roster ./roster
 COPY pixgar ./pixgar
 COPY proxy ./proxy
 COPY pix_core ./pix_core

@@ -43,13 +43,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from pix_core.adapters.siecle import read_roster_file  # noqa: E402
-from pix_core.adapters.siecle.synthetic import (  # noqa: E402
+from roster.domain.errors import SiecleImportError  # noqa: E402
+from roster.reading import read_roster_file  # noqa: E402
+from roster.reading.synthetic import (  # noqa: E402
     siecle_csv,
     siecle_xml,
     synthetic_pupils,
 )
-from pix_core.domain.siecle.errors import SiecleImportError  # noqa: E402
 
 # -- byte mutations --------------------------------------------------------------------
 

@@ -49,7 +49,7 @@ answers a stock AuthnRequest (its other checks stay).
 
 Logging: ``make_app`` would install SATOSA's DEBUG-to-stdout logging for the whole
 process; the stock app gets a no-op ``LOGGING`` instead, so both sides log under the
-process's configuration (``pixgar.logging_setup``: INFO, SATOSA/pysaml2/pyop at WARNING),
+process's configuration (``kernel.logging_setup``: INFO, SATOSA/pysaml2/pyop at WARNING),
 written to /dev/null when run from the command line. Redis: the database of
 ``--redis-url`` (default db 12) is flushed before and after the run from the command
 line, so use one that nothing else uses. Not a test: figures depend on the machine.
@@ -149,11 +149,11 @@ def build_ours(data_dir: Path, redis_url: str) -> Stack:
 
 def seed_roster(database_url: str, data_dir: Path, extra_pupils: int) -> None:
     """The simulator's school roster: its pupils plus ``extra_pupils`` invented ones."""
-    from pix_core.adapters.siecle import read_roster_file
-    from pix_core.adapters.siecle.synthetic import SyntheticPupil, siecle_xml, synthetic_pupils
-    from pix_core.adapters.sql.engine import make_engine
-    from pix_core.adapters.sql.organization_repositories import roster_unit_of_work_factory
-    from pix_core.usecases.import_siecle_roster import import_siecle_roster
+    from kernel.sql.engine import make_engine
+    from roster.reading import read_roster_file
+    from roster.reading.synthetic import SyntheticPupil, siecle_xml, synthetic_pupils
+    from roster.sql.repositories import roster_unit_of_work_factory
+    from roster.usecases.import_siecle_roster import import_siecle_roster
 
     divisions = {CLASS_3A: "3A", CLASS_3B: "3B"}
     pupils = [SyntheticPupil(str(i), f"07080{i:04d}AB", user.nom, user.pre, "14/03/2011", "2",
@@ -621,7 +621,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="cProfile one more ACS POST of ours, print the top N entries")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
-    from pixgar.logging_setup import configure_logging
+    from kernel.logging_setup import configure_logging
 
     configure_logging("INFO")  # the proxy's own call (create_app) finds this handler
     database = redis.Redis.from_url(args.redis_url)

@@ -14,8 +14,8 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from kernel.sql.engine import make_engine
 from pix_core.adapters.sql.assessment_repositories import assessment_unit_of_work_factory
-from pix_core.adapters.sql.engine import make_engine
 from pix_core.adapters.sql.migrate import upgrade
 from pix_core.content import default_content
 from pix_core.domain.assessment import latest_by_skill

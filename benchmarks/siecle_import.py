@@ -24,15 +24,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pix_core.adapters.siecle import read_roster_file  # noqa: E402
-from pix_core.adapters.siecle.synthetic import synthetic_pupils, write_siecle_xml  # noqa: E402
-from pix_core.adapters.sql.engine import make_engine  # noqa: E402
+from kernel.sql.engine import make_engine  # noqa: E402
 from pix_core.adapters.sql.migrate import upgrade  # noqa: E402
-from pix_core.adapters.sql.organization_repositories import (  # noqa: E402
+from roster.domain.roster import ImportReport  # noqa: E402
+from roster.reading import read_roster_file  # noqa: E402
+from roster.reading.synthetic import synthetic_pupils, write_siecle_xml  # noqa: E402
+from roster.sql.repositories import (  # noqa: E402
     roster_unit_of_work_factory,
 )
-from pix_core.domain.siecle.roster import ImportReport  # noqa: E402
-from pix_core.usecases.import_siecle_roster import import_siecle_roster  # noqa: E402
+from roster.usecases.import_siecle_roster import import_siecle_roster  # noqa: E402
 
 
 def _max_rss_mb() -> float:

@@ -26,17 +26,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from satosa.context import Context  # noqa: E402
 from satosa.internal import InternalData  # noqa: E402
 
-from pix_core.adapters.siecle import read_roster_file  # noqa: E402
-from pix_core.adapters.siecle.synthetic import synthetic_pupils, write_siecle_xml  # noqa: E402
-from pix_core.adapters.sql.engine import make_engine  # noqa: E402
+from kernel.sql.engine import make_engine  # noqa: E402
 from pix_core.adapters.sql.migrate import upgrade  # noqa: E402
-from pix_core.adapters.sql.organization_repositories import (  # noqa: E402
-    roster_unit_of_work_factory,
-)
-from pix_core.usecases.import_siecle_roster import import_siecle_roster  # noqa: E402
 from proxy.microservices.pseudonym import GarPseudonym  # noqa: E402
 from proxy.microservices.siecle_match import SiecleMatch  # noqa: E402
 from proxy.migrate import upgrade as upgrade_proxy  # noqa: E402
+from roster.reading import read_roster_file  # noqa: E402
+from roster.reading.synthetic import synthetic_pupils, write_siecle_xml  # noqa: E402
+from roster.sql.repositories import (  # noqa: E402
+    roster_unit_of_work_factory,
+)
+from roster.usecases.import_siecle_roster import import_siecle_roster  # noqa: E402
 
 UAI = "0561641E"
 

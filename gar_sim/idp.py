@@ -59,7 +59,7 @@ from werkzeug.wrappers import Request, Response
 from gar_sim.settings import NAME_FORMATS, Resource, SimSettings
 from gar_sim.users import USERS, GarUser, get_user
 from gar_sim.web import SECURITY_HEADERS, CookieSigner, render, static_response
-from pixgar.devkeys import ensure_self_signed_cert
+from kernel.devkeys import ensure_self_signed_cert
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pixgar.devkeys import default_data_dir
+from kernel.devkeys import default_data_dir
 
 NameFormat = Literal["uri", "basic"]
 

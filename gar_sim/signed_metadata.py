@@ -32,7 +32,7 @@ from signxml.algorithms import CanonicalizationMethod, DigestAlgorithm, Signatur
 
 from gar_sim.idp import idp_key_paths, idp_metadata_xml
 from gar_sim.settings import SimSettings
-from pixgar.devkeys import ensure_self_signed_cert
+from kernel.devkeys import ensure_self_signed_cert
 
 _MD = "urn:oasis:names:tc:SAML:2.0:metadata"
 _DS = "http://www.w3.org/2000/09/xmldsig#"

@@ -11,7 +11,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 from werkzeug.wrappers import Response
 
-from pixgar.devkeys import ensure_random_secret
+from kernel.devkeys import ensure_random_secret
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (

@@ -10,6 +10,10 @@ from typing import Any
 import requests
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from kernel.clock import Clock
+from kernel.metrics_endpoint import MetricsEndpoint
+from kernel.request_id import RequestIdMiddleware, propagate_request_id
+from kernel.sql.engine import make_engine
 from pix_core.adapters.campaign_positioning import ContentCatalog, PositioningAssessments
 from pix_core.adapters.http.health import HealthEndpoints
 from pix_core.adapters.http.metrics import REGISTRY, ObservedPixWeb
@@ -19,19 +23,15 @@ from pix_core.adapters.http.static_files import StaticFiles
 from pix_core.adapters.http.web import SECURITY_HEADERS, WebConfig
 from pix_core.adapters.oidc.port import RelyingParty
 from pix_core.adapters.oidc.relying_party import OidcRelyingParty, RelyingPartyConfig
-from pix_core.adapters.siecle import read_roster_file
 from pix_core.adapters.sql.campaign_repositories import campaign_unit_of_work_factory
-from pix_core.adapters.sql.engine import make_engine
-from pix_core.adapters.sql.organization_repositories import roster_unit_of_work_factory
 from pix_core.adapters.sql.rate_limit_counters import SqlAttemptCounter
 from pix_core.adapters.sql.session_store import SqlSessionStore
 from pix_core.content import default_content
-from pix_core.domain.clock import Clock
 from pix_core.domain.rate_limit import RateLimiter
 from pix_core.settings import PixSettings
 from pix_core.usecases.upload_siecle_roster import siecle_importer
-from pixgar.metrics_endpoint import MetricsEndpoint
-from pixgar.request_id import RequestIdMiddleware, propagate_request_id
+from roster.reading import read_roster_file
+from roster.sql.repositories import roster_unit_of_work_factory
 
 STATIC_DIR = Path(__file__).resolve().parent / "adapters" / "http" / "static"
 

@@ -24,8 +24,8 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pixgar.devkeys import default_data_dir
-from pixgar.secret import Secret, read_secret
+from kernel.devkeys import default_data_dir
+from kernel.secret import Secret, read_secret
 
 CALLBACK_PATH = "/connexion/oidc/callback"
 

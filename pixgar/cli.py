@@ -35,9 +35,9 @@ def _db_upgrade(_: argparse.Namespace) -> int:
 
 
 def _siecle_import(args: argparse.Namespace) -> int:
-    from pix_core.adapters.siecle.command import run_siecle_import
     from pix_core.settings import database_url_from_env
     from pixgar.schema import require_pix_schema
+    from pixgar.siecle_cli import run_siecle_import
 
     database_url = database_url_from_env()
     require_pix_schema(database_url)
@@ -47,7 +47,7 @@ def _siecle_import(args: argparse.Namespace) -> int:
 def _orga_add_admin(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
-    from pix_core.adapters.sql.engine import make_engine
+    from kernel.sql.engine import make_engine
     from pix_core.adapters.sql.membership_repositories import orga_unit_of_work_factory
     from pix_core.settings import database_url_from_env
     from pix_core.usecases.add_organization_admin import add_organization_admin

@@ -8,15 +8,23 @@ import io
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from pix_core.adapters.siecle.synthetic import SyntheticPupil
-from pixgar.devkeys import ensure_random_secret
+from sqlalchemy import Engine
 
-if TYPE_CHECKING:
-    from sqlalchemy import Engine
-
-    from pix_core.domain.clock import Clock
+from gar_sim.users import SCHOOL_NAME, SCHOOL_UAI
+from kernel.clock import Clock
+from kernel.devkeys import ensure_random_secret
+from kernel.sql.engine import make_engine
+from pix_core.adapters.campaign_positioning import ContentCatalog
+from pix_core.adapters.sql.campaign_repositories import campaign_unit_of_work_factory
+from pix_core.content import default_content
+from pix_core.domain.accounts.passwords import hash_password, verify_password
+from pix_core.usecases.add_organization_admin import add_organization_admin
+from pix_core.usecases.create_campaign import create_campaign
+from roster.reading import read_roster_file
+from roster.reading.synthetic import SyntheticPupil, siecle_csv
+from roster.sql.repositories import roster_unit_of_work_factory
+from roster.usecases.import_siecle_roster import import_siecle_roster
 
 DEMO_ADMIN_EMAIL = "admin.demo@exemple.fr"
 DEMO_CAMPAIGN_NAME = "Parcours de démonstration"
@@ -44,15 +52,6 @@ class DemoSeed:
 
 
 def seed_demo(database_url: str, data_dir: Path) -> DemoSeed:
-    from gar_sim.users import SCHOOL_NAME, SCHOOL_UAI
-    from pix_core.adapters.campaign_positioning import ContentCatalog
-    from pix_core.adapters.sql.campaign_repositories import campaign_unit_of_work_factory
-    from pix_core.adapters.sql.engine import make_engine
-    from pix_core.content import default_content
-    from pix_core.domain.accounts.passwords import hash_password, verify_password
-    from pix_core.usecases.add_organization_admin import add_organization_admin
-    from pix_core.usecases.create_campaign import create_campaign
-
     password = ensure_random_secret(data_dir / "keys" / "demo-orga-admin.password")
     clock = lambda: datetime.now(UTC)  # noqa: E731
     engine = make_engine(database_url)
@@ -88,11 +87,6 @@ def seed_demo(database_url: str, data_dir: Path) -> DemoSeed:
 
 def _import_roster(uai: str, engine: Engine, clock: Clock) -> None:
     """The roster as an administrator imports it: Pix Orga's CSV template, same use case."""
-    from pix_core.adapters.siecle import read_roster_file
-    from pix_core.adapters.siecle.synthetic import siecle_csv
-    from pix_core.adapters.sql.organization_repositories import roster_unit_of_work_factory
-    from pix_core.usecases.import_siecle_roster import import_siecle_roster
-
     import_siecle_roster(uai, io.BytesIO(siecle_csv(list(DEMO_ROSTER))), "eleves.csv",
                          uow=roster_unit_of_work_factory(engine)(),
                          read_roster=read_roster_file, clock=clock)

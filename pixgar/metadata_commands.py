@@ -25,7 +25,7 @@ def _emit(args: argparse.Namespace, body: dict[str, Any], text: str, error: bool
 
 
 def metadata_refresh(args: argparse.Namespace) -> int:
-    from pixgar.logging_setup import configure_logging
+    from kernel.logging_setup import configure_logging
     from proxy.config import pyop_redis_uri
     from proxy.gar_metadata import (
         MetadataRefused,

@@ -50,7 +50,7 @@ def require_pix_schema(database_url: str) -> None:
 
 
 def require_proxy_schema(database_url: str) -> None:
-    """The proxy's tables and the roster tables it reads (pix_core's)."""
+    """The proxy's tables and the roster tables it reads (created by pix_core's migrations)."""
     _require(database_url, [_pix_core(), _proxy()])
 
 

@@ -85,9 +85,9 @@ def serve_proxy() -> int:
 
 
 def serve_pix() -> int:
+    from kernel.logging_setup import configure_logging
     from pix_core.app import create_app
     from pix_core.settings import PixSettings
-    from pixgar.logging_setup import configure_logging
     from pixgar.schema import require_pix_schema
 
     settings = PixSettings.from_env()

@@ -16,7 +16,7 @@ from typing import Any
 import requests
 import yaml
 
-from pixgar.devkeys import ensure_random_secret, ensure_self_signed_cert
+from kernel.devkeys import ensure_random_secret, ensure_self_signed_cert
 
 DEFAULT_URLS = {
     "PROXY_BASE_URL": "https://localhost:8443",

@@ -30,9 +30,9 @@ from satosa.satosa_config import SATOSAConfig
 from satosa.state import State
 from werkzeug.wrappers import Response
 
-from pixgar.logging_setup import configure_logging
-from pixgar.metrics_endpoint import MetricsEndpoint
-from pixgar.request_id import RequestIdMiddleware
+from kernel.logging_setup import configure_logging
+from kernel.metrics_endpoint import MetricsEndpoint
+from kernel.request_id import RequestIdMiddleware
 from proxy.config import satosa_config
 from proxy.errors import (
     InternalError,

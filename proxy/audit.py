@@ -29,7 +29,7 @@ from urllib.parse import unquote
 
 import redis
 
-from pixgar.request_id import current_request_id
+from kernel.request_id import current_request_id
 
 logger = logging.getLogger(__name__)
 

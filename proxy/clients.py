@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from pixgar.secret import Secret
+from kernel.secret import Secret
 
 
 class ClientsFileError(ValueError):

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 
-from pixgar.devkeys import ensure_rsa_key, ensure_self_signed_cert
+from kernel.devkeys import ensure_rsa_key, ensure_self_signed_cert
 
 SAML_SIGNING = "saml-signing"
 SAML_ENCRYPTION = "saml-encryption"

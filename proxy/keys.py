@@ -12,8 +12,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from pixgar.devkeys import ensure_random_secret, ensure_rsa_key, ensure_self_signed_cert
-from pixgar.secret import Secret
+from kernel.devkeys import ensure_random_secret, ensure_rsa_key, ensure_self_signed_cert
+from kernel.secret import Secret
 from proxy.settings import ProxySettings
 
 

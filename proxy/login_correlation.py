@@ -1,14 +1,14 @@
 """The login's request id in the proxy: taken from the authorization request, kept in state.
 
 pix_core names each login with the id of the request that started it and sends it as the
-``pixgar_request_id`` parameter of the authorization request (``pixgar/request_id.py``).
+``pixgar_request_id`` parameter of the authorization request (``kernel/request_id.py``).
 The proxy adopts it there and keeps it in SATOSA's state cookie, so the redirect to the
 GAR, the ACS and the redirect back log and audit under the same id as pix_core.
 """
 
 from __future__ import annotations
 
-from pixgar.request_id import (
+from kernel.request_id import (
     LOGIN_PARAMETER,
     adopt_request_id,
     is_well_formed,

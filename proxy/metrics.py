@@ -1,4 +1,4 @@
-"""Prometheus metrics of the proxy, served at ``/metrics`` (``pixgar/metrics_endpoint.py``).
+"""Prometheus metrics of the proxy, served at ``/metrics`` (``kernel/metrics_endpoint.py``).
 
 Counted as requests go, in the default ``REGISTRY`` (with several gunicorn workers and
 ``PROMETHEUS_MULTIPROC_DIR`` set, the page adds up every worker's values):
@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram
 
-from pixgar.metrics_endpoint import Samples, ScrapeTimeGauge
+from kernel.metrics_endpoint import Samples, ScrapeTimeGauge
 from proxy.keyring import (
     CURRENT,
     KINDS,

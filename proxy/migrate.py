@@ -7,17 +7,14 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from pix_core.adapters.sql import migrate as pix_migrate
+from kernel.sql import migrations
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "proxy_alembic_version"
 
 
 def alembic_config(database_url: str) -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.attributes["database_url"] = database_url
-    return config
+    return migrations.alembic_config(MIGRATIONS, database_url)
 
 
 def upgrade(database_url: str, revision: str = "head") -> None:
@@ -28,4 +25,4 @@ def upgrade(database_url: str, revision: str = "head") -> None:
 
 def is_up_to_date(database_url: str) -> bool:
     """True when the proxy's tables are at their latest revision."""
-    return pix_migrate.is_up_to_date(database_url, alembic_config(database_url), VERSION_TABLE)
+    return migrations.is_up_to_date(database_url, alembic_config(database_url), VERSION_TABLE)

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pixgar.devkeys import default_data_dir
-from pixgar.secret import Secret, read_secret
+from kernel.devkeys import default_data_dir
+from kernel.secret import Secret, read_secret
 from proxy.audit import AuditSettings
 from proxy.clients import RelyingParty, load_relying_parties
 from proxy.gar_metadata_settings import MetadataSettings

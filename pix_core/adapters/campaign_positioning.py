@@ -12,6 +12,7 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
+from kernel.clock import Clock
 from pix_core.domain.assessment import AssessmentKind, AssessmentNotFound, latest_by_skill
 from pix_core.domain.campaigns import (
     AssessmentResult,
@@ -20,7 +21,6 @@ from pix_core.domain.campaigns import (
     TargetCompetence,
     choices_of,
 )
-from pix_core.domain.clock import Clock
 from pix_core.domain.framework import Area, LearningContent
 from pix_core.domain.scoring import DEFAULT_MAX_OPEN_LEVEL
 from pix_core.usecases.compute_profile import compute_profile

@@ -19,7 +19,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from pix_core.domain.errors import PixError
-from pix_core.domain.siecle.learners import Organization
+from roster.domain.learners import Organization
 
 CODE_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 CODE_DIGITS = "0123456789"

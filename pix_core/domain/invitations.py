@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from pix_core.domain.errors import PixError
-from pix_core.domain.siecle.learners import Organization
+from roster.domain.learners import Organization
 
 INVITATION_LIFETIME = timedelta(days=30)
 

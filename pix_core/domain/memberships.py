@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from pix_core.domain.errors import PixError
-from pix_core.domain.siecle.learners import Organization
+from roster.domain.learners import Organization
 
 __all__ = ["Membership", "MembershipRepository", "MembershipRequired", "Organization",
            "OrganizationNotFound", "OrganizationRepository", "Role", "RosterLine",

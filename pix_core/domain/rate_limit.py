@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
-from pix_core.domain.clock import Clock
+from kernel.clock import Clock
 from pix_core.domain.errors import PixError
 
 

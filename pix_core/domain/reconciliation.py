@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from pix_core.domain.memberships import RosterLine
-from pix_core.domain.siecle.matching import RosterEntry
+from roster.domain.matching import RosterEntry
 
 
 class ReconciliationStatus(StrEnum):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kernel.clock import Clock
 from pix_core.domain.accounts.passwords import MAX_PASSWORD_LENGTH, hash_password, verify_password
-from pix_core.domain.clock import Clock
 from pix_core.domain.invitations import (
     Invitation,
     InvitationNotFound,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from kernel.clock import Clock
 from pix_core.domain.accounts.passwords import generate_temporary_password, hash_password
-from pix_core.domain.clock import Clock
 from pix_core.domain.memberships import (
     Membership,
     MembershipRepository,
@@ -15,8 +15,8 @@ from pix_core.domain.memberships import (
     Role,
 )
 from pix_core.domain.repositories import AuthenticationMethodRepository, UserRepository
-from pix_core.domain.siecle.learners import is_valid_uai, normalize_uai
 from pix_core.domain.users import AuthenticationMethod, User, normalize_email
+from roster.domain.learners import is_valid_uai, normalize_uai
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass
 from fractions import Fraction
 
+from kernel.clock import Clock
 from pix_core.domain.assessment import (
     Answer,
     AnswerAlreadyGiven,
@@ -16,7 +17,6 @@ from pix_core.domain.assessment import (
     KnowledgeStatus,
     latest_by_skill,
 )
-from pix_core.domain.clock import Clock
 from pix_core.domain.framework import LearningContent
 from pix_core.domain.positioning import infer, next_challenge
 from pix_core.domain.scoring import skill_pix_values

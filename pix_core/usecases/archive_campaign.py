@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from kernel.clock import Clock
 from pix_core.domain.campaigns import Campaign, CampaignRepository
-from pix_core.domain.clock import Clock
 from pix_core.domain.memberships import MembershipRepository, OrganizationRepository
 from pix_core.usecases.show_campaign_dashboard import campaign_of_organization
 

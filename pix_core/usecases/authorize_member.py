@@ -10,7 +10,7 @@ from pix_core.domain.memberships import (
     OrganizationNotFound,
     OrganizationRepository,
 )
-from pix_core.domain.siecle.learners import normalize_uai
+from roster.domain.learners import normalize_uai
 
 
 def authorize_member(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from kernel.clock import Clock
 from pix_core.domain.campaigns import (
     MAX_CODE_ATTEMPTS,
     Campaign,
@@ -15,7 +16,6 @@ from pix_core.domain.campaigns import (
     TargetProfile,
     generate_code,
 )
-from pix_core.domain.clock import Clock
 from pix_core.domain.memberships import MembershipRepository, OrganizationRepository
 from pix_core.usecases.authorize_member import authorize_member
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pix_core.domain.clock import Clock
+from kernel.clock import Clock
 from pix_core.domain.invitations import (
     Invitation,
     InvitationRefused,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kernel.clock import Clock
 from pix_core.domain.campaigns import (
     AlreadyParticipating,
     Campaign,
@@ -20,7 +21,6 @@ from pix_core.domain.campaigns import (
     ParticipationRepository,
     normalize_code,
 )
-from pix_core.domain.clock import Clock
 from pix_core.domain.memberships import has_roster
 from pix_core.domain.reconciliation import LearnerLinkRepository
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from kernel.clock import Clock
 from pix_core.domain.accounts.errors import OrgaLoginFailed
 from pix_core.domain.accounts.passwords import verify_password
-from pix_core.domain.clock import Clock
 from pix_core.domain.repositories import AuthenticationMethodRepository
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pix_core.domain.clock import Clock
+from kernel.clock import Clock
 from pix_core.domain.errors import UserNotFound
 from pix_core.domain.repositories import AuthenticationMethodRepository, UserRepository
 from pix_core.domain.users import AuthenticationMethod, GarIdentity, IdentityProvider, User

@@ -8,9 +8,9 @@ A learner tied to another account is refused with a masked hint, never re-linked
 
 from __future__ import annotations
 
+from kernel.clock import Clock
 from pix_core.domain.accounts.errors import GarAccountRequired
 from pix_core.domain.accounts.masking import account_hint
-from pix_core.domain.clock import Clock
 from pix_core.domain.memberships import OrganizationRepository, has_roster
 from pix_core.domain.reconciliation import (
     Answers,
@@ -20,9 +20,9 @@ from pix_core.domain.reconciliation import (
     ReconciliationStatus,
 )
 from pix_core.domain.repositories import AuthenticationMethodRepository, UserRepository
-from pix_core.domain.siecle.learners import normalize_uai
-from pix_core.domain.siecle.matching import MatchStatus, find_learner
 from pix_core.domain.users import IdentityProvider, SiecleClaims
+from roster.domain.learners import normalize_uai
+from roster.domain.matching import MatchStatus, find_learner
 
 Status = ReconciliationStatus
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kernel.clock import Clock
 from pix_core.domain.campaigns import (
     CampaignAssessments,
     CampaignParticipation,
@@ -10,7 +11,6 @@ from pix_core.domain.campaigns import (
     ParticipationNotFound,
     ParticipationRepository,
 )
-from pix_core.domain.clock import Clock
 from pix_core.usecases.join_campaign import find_campaign
 from pix_core.usecases.show_my_participation import refresh_status
 

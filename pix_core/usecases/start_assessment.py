@@ -24,6 +24,7 @@ import random
 from collections.abc import Sequence
 from typing import Protocol
 
+from kernel.clock import Clock
 from pix_core.domain.assessment import (
     AnswerRepository,
     Assessment,
@@ -34,7 +35,6 @@ from pix_core.domain.assessment import (
     NothingToEvaluate,
     latest_by_skill,
 )
-from pix_core.domain.clock import Clock
 from pix_core.domain.framework import LearningContent
 from pix_core.domain.positioning import next_challenge
 

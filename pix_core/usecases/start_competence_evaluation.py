@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
+from kernel.clock import Clock
 from pix_core.domain.assessment import Assessment, AssessmentKind, NothingToEvaluate
-from pix_core.domain.clock import Clock
 from pix_core.domain.framework import LearningContent
 from pix_core.domain.positioning import competence_target
 from pix_core.usecases.start_assessment import AssessmentRepositories, start_assessment

@@ -10,12 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from pix_core.domain.clock import Clock
+from kernel.clock import Clock
 from pix_core.domain.memberships import MembershipRepository, Organization, OrganizationRepository
-from pix_core.domain.siecle.errors import SiecleImportError
-from pix_core.domain.siecle.ports import RosterReader, RosterUnitOfWork
 from pix_core.usecases.authorize_member import authorize_member
-from pix_core.usecases.import_siecle_roster import import_siecle_roster
+from roster.domain.errors import SiecleImportError
+from roster.domain.ports import RosterFileReader, RosterUnitOfWork
+from roster.usecases.import_siecle_roster import import_siecle_roster
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def upload_siecle_roster(
 
 
 def siecle_importer(
-    make_uow: Callable[[], RosterUnitOfWork], read_roster: RosterReader, clock: Clock
+    make_uow: Callable[[], RosterUnitOfWork], read_roster: RosterFileReader, clock: Clock
 ) -> RosterImporter:
     """A ``RosterImporter`` running ``import_siecle_roster`` in its own transaction."""
 

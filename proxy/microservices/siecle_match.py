@@ -1,7 +1,7 @@
 """Response microservice: find a pupil in the school's SIECLE roster, only when sure.
 
 On a pupil's login (profile ``National_elv``) the roster of the school (first UAI) is
-searched with the matching rules of ``pix_core.domain.siecle.matching`` on the GAR's first
+searched with the matching rules of ``roster.domain.matching`` on the GAR's first
 and family names, narrowed by the GAR's classes (``DIV``) when present. Only on exactly
 one match are INE, birth date and class attached; otherwise a claim says why not.
 
@@ -16,9 +16,9 @@ import logging
 
 from satosa.micro_services.base import ResponseMicroService
 
-from pix_core.domain.siecle.matching import find_learner
 from proxy.stores.database import database_engine
-from proxy.stores.roster import RosterReader
+from roster.domain.matching import find_learner
+from roster.sql.reader import RosterReader
 
 logger = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from pix_core.adapters.sql.engine import make_engine
+from kernel.sql.engine import make_engine
 from proxy.migrate import VERSION_TABLE
 from proxy.stores.pseudonyms import metadata
 

@@ -43,7 +43,7 @@ from satosa.frontends.openid_connect import (
 from satosa.internal import InternalData
 from satosa.response import BadRequest, Response, SeeOther, Unauthorized
 
-from pixgar.oauth import AUTHORIZATION_ERROR_CODES
+from kernel.oauth import AUTHORIZATION_ERROR_CODES
 from proxy.audit import AuditLog
 from proxy.clients import RelyingParty
 from proxy.errors import OidcRequestRejected

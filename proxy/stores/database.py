@@ -6,7 +6,7 @@ import threading
 
 from sqlalchemy import Engine
 
-from pix_core.adapters.sql.engine import make_engine
+from kernel.sql.engine import make_engine
 
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()

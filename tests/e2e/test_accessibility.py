@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from gar_sim.users import SCHOOL_UAI
-from pix_core.adapters.siecle.synthetic import SyntheticPupil, siecle_xml
+from roster.reading.synthetic import SyntheticPupil, siecle_xml
 from tests.e2e.accessibility import AccessibilityAudit
 
 pytestmark = pytest.mark.e2e

@@ -11,9 +11,9 @@ import pytest
 
 from gar_sim.users import SCHOOL_UAI
 from pix_core.adapters.campaign_positioning import ContentCatalog
-from pix_core.adapters.siecle.synthetic import SyntheticPupil, siecle_xml
 from pix_core.content import default_content
 from pixgar.cli import main as pixgar
+from roster.reading.synthetic import SyntheticPupil, siecle_xml
 from tests.flows.conftest import Browser
 from tests.support.browsing import forms_of
 from tests.support.wsgi_transport import routed_session

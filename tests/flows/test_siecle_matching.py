@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from gar_sim.users import SCHOOL_UAI, get_user
-from pix_core.adapters.siecle.synthetic import SyntheticPupil, siecle_xml
 from pixgar.cli import main as pixgar
+from roster.reading.synthetic import SyntheticPupil, siecle_xml
 from tests.flows.conftest import Browser, count_users
 from tests.support.wsgi_transport import routed_session
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
+
+import grimp
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = (ROOT / "Dockerfile").read_text()
@@ -32,3 +35,17 @@ def test_installs_xmlsec1_and_generates_no_keys():
 
 def test_does_not_ship_the_gar_simulator():
     assert "gar_sim" not in " ".join(" ".join(a) for a in instructions("COPY"))
+
+
+def test_copies_every_package_the_servers_import():
+    """``serve proxy`` and ``serve pix`` run from the image: every first-party package they
+    import (the shared kernel, the roster) is copied; the simulator is not among them."""
+    root_packages = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"][
+        "importlinter"]["root_packages"]
+    graph = grimp.build_graph(*root_packages, cache_dir=None)
+    needed = {"pixgar", "proxy", "pix_core"}
+    for app in ("proxy", "pix_core"):
+        needed |= {name.split(".")[0] for name in graph.find_upstream_modules(app, as_package=True)}
+    copied = {args[-1].removeprefix("./") for args in instructions("COPY")}
+    assert "gar_sim" not in needed
+    assert needed <= copied, f"not copied into the image: {sorted(needed - copied)}"

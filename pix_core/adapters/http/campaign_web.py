@@ -17,6 +17,7 @@ from werkzeug import Request, Response
 from werkzeug.routing import Rule
 from werkzeug.utils import redirect
 
+from kernel.clock import Clock
 from pix_core.adapters.http.sessions import SessionStore
 from pix_core.domain.campaigns import (
     CampaignNotFound,
@@ -29,7 +30,6 @@ from pix_core.domain.campaigns import (
     is_valid_code,
     normalize_code,
 )
-from pix_core.domain.clock import Clock
 from pix_core.domain.invitations import InvitationRefused
 from pix_core.domain.rate_limit import (
     CAMPAIGN_CODE_PER_USER,

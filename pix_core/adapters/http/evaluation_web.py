@@ -18,9 +18,9 @@ from werkzeug import Request, Response
 from werkzeug.routing import Rule
 from werkzeug.utils import redirect
 
+from kernel.clock import Clock
 from pix_core.adapters.http.sessions import SessionStore
 from pix_core.domain.assessment import AssessmentKind, NothingToEvaluate
-from pix_core.domain.clock import Clock
 from pix_core.domain.framework import ChallengeType, LearningContent
 from pix_core.usecases.answer_challenge import answer_challenge
 from pix_core.usecases.compute_profile import compute_profile

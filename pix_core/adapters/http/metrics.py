@@ -13,7 +13,7 @@ code only if it is a standard one. So ``/metrics`` holds no personal data and it
 bounded whatever a client sends. Static files and the probes are not counted.
 
 The metrics live in :data:`REGISTRY`, pix_core's own, never the proxy's (both may run in
-one process: ``pixgar demo``); ``pixgar/metrics_endpoint.py`` serves it, multiprocess
+one process: ``pixgar demo``); ``kernel/metrics_endpoint.py`` serves it, multiprocess
 mode included. The domain and use cases know nothing of this module.
 """
 
@@ -24,9 +24,9 @@ import time
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from werkzeug import Request, Response
 
+from kernel.oauth import AUTHORIZATION_ERROR_CODES
 from pix_core.adapters.http.errors import kind_of, page_for
 from pix_core.adapters.http.web import ROUTE_KEY, PixWeb
-from pixgar.oauth import AUTHORIZATION_ERROR_CODES
 
 REGISTRY = CollectorRegistry()
 

@@ -17,10 +17,10 @@ from typing import Any, BinaryIO, Protocol, cast
 from werkzeug import Request, Response
 from werkzeug.utils import redirect
 
+from kernel.clock import Clock
 from pix_core.adapters.http.errors import CsrfRejected
 from pix_core.adapters.http.sessions import SessionStore, set_session_cookie
 from pix_core.domain.accounts.errors import OrgaLoginFailed, PixAccountRequired
-from pix_core.domain.clock import Clock
 from pix_core.domain.memberships import MembershipRepository, OrganizationRepository
 from pix_core.domain.rate_limit import (
     ORGA_LOGIN_PER_ACCOUNT,

@@ -18,6 +18,8 @@ from werkzeug.routing import Map, Rule
 from werkzeug.utils import redirect
 from werkzeug.wsgi import ClosingIterator
 
+from kernel.clock import Clock
+from kernel.request_id import adopt_request_id, current_request_id
 from pix_core.adapters.http.campaign_web import CAMPAIGN_RULES, CampaignPages, EmptyCatalog
 from pix_core.adapters.http.errors import (
     BAD_REQUEST,
@@ -42,7 +44,6 @@ from pix_core.adapters.http.sessions import (
 from pix_core.adapters.oidc.port import PendingLogin, RelyingParty
 from pix_core.content import default_content
 from pix_core.domain.campaigns import TargetCatalog
-from pix_core.domain.clock import Clock
 from pix_core.domain.errors import AuthenticationFailed, InvalidLoginInitiation, UserNotFound
 from pix_core.domain.framework import PIX_FRAMEWORK, LearningContent
 from pix_core.domain.rate_limit import InMemoryAttemptCounter, RateLimiter
@@ -50,7 +51,6 @@ from pix_core.domain.repositories import AuthenticationMethodRepository, UserRep
 from pix_core.domain.scoring import DEFAULT_MAX_OPEN_LEVEL
 from pix_core.usecases.login_with_gar import login_with_gar
 from pix_core.usecases.show_profile import show_profile
-from pixgar.request_id import adopt_request_id, current_request_id
 
 log = logging.getLogger(__name__)
 
@@ -284,7 +284,7 @@ class PixWeb(OrgaPages, CampaignPages, EvaluationPages):
         return (session_id, data) if data is not None else (None, {})
 
     def _start_login(self, request: Request, login_hint: str | None, next_path: str) -> Response:
-        request_id = current_request_id()  # becomes the login's id (pixgar/request_id.py)
+        request_id = current_request_id()  # becomes the login's id (kernel/request_id.py)
         login = self.rp.begin(login_hint, request_id)
         session_id, data = self._session(request)
         remember_pending(data, login.pending.state, {**login.pending.to_dict(), "next": next_path,

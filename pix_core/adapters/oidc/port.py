@@ -38,7 +38,7 @@ class RelyingParty(Protocol):
     def begin(self, login_hint: str | None = None, request_id: str | None = None) -> LoginRedirect:
         """Build the authorization request URL and the state to remember.
 
-        ``request_id`` names the login in both apps' logs (``pixgar/request_id.py``).
+        ``request_id`` names the login in both apps' logs (``kernel/request_id.py``).
         """
         ...
 

@@ -33,12 +33,12 @@ from oic.oic.message import (
 )
 from oic.utils.keyio import KeyBundle
 
+from kernel.request_id import LOGIN_PARAMETER
+from kernel.secret import Secret
 from pix_core.adapters.oidc.claims import identity_from_claims
 from pix_core.adapters.oidc.port import LoginRedirect, PendingLogin
 from pix_core.domain.errors import AuthenticationFailed, IdentityProviderUnavailable
 from pix_core.domain.users import GarIdentity
-from pixgar.request_id import LOGIN_PARAMETER
-from pixgar.secret import Secret
 
 log = logging.getLogger(__name__)
 

@@ -12,9 +12,9 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from kernel.sql.base import as_utc
 from pix_core.adapters.sql.assessment_tables import AnswerRow, AssessmentRow, KnowledgeElementRow
 from pix_core.adapters.sql.membership_repositories import SqlOrgaUnitOfWork
-from pix_core.adapters.sql.repositories import as_utc
 from pix_core.domain.assessment import (
     Answer,
     AnswerAlreadyGiven,

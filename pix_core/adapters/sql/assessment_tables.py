@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pix_core.adapters.sql.tables import Base
+from kernel.sql.base import Base
 
 
 class AssessmentRow(Base):

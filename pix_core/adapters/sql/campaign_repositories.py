@@ -13,6 +13,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from kernel.sql.base import as_utc
 from pix_core.adapters.sql.assessment_repositories import SqlAssessmentUnitOfWork
 from pix_core.adapters.sql.campaign_tables import (
     CampaignParticipationRow,
@@ -20,9 +21,7 @@ from pix_core.adapters.sql.campaign_tables import (
     OrganizationInvitationRow,
 )
 from pix_core.adapters.sql.membership_tables import MembershipRow
-from pix_core.adapters.sql.organization_repositories import _organization
-from pix_core.adapters.sql.organization_tables import OrganizationLearnerRow, OrganizationRow
-from pix_core.adapters.sql.repositories import _maybe_utc, as_utc
+from pix_core.adapters.sql.repositories import _maybe_utc
 from pix_core.adapters.sql.tables import UserRow
 from pix_core.domain.campaigns import (
     AlreadyParticipating,
@@ -34,7 +33,9 @@ from pix_core.domain.campaigns import (
     ParticipationStatus,
 )
 from pix_core.domain.invitations import Invitation, Member
-from pix_core.domain.siecle.learners import Organization
+from roster.domain.learners import Organization
+from roster.sql.repositories import organization_from_row
+from roster.sql.tables import OrganizationLearnerRow, OrganizationRow
 
 P = CampaignParticipationRow
 I = OrganizationInvitationRow  # noqa: E741
@@ -78,7 +79,8 @@ class SqlCampaignRepository:
         self._session.flush()
 
     def organization_of(self, campaign: Campaign) -> Organization:
-        return _organization(self._session.get_one(OrganizationRow, campaign.organization_id))
+        return organization_from_row(
+            self._session.get_one(OrganizationRow, campaign.organization_id))
 
 
 class SqlParticipationRepository:
@@ -167,7 +169,8 @@ class SqlInvitationRepository:
         return [_invitation(row) for row in rows]
 
     def organization_of(self, invitation: Invitation) -> Organization:
-        return _organization(self._session.get_one(OrganizationRow, invitation.organization_id))
+        return organization_from_row(
+            self._session.get_one(OrganizationRow, invitation.organization_id))
 
 
 class SqlMemberDirectory:

@@ -17,8 +17,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pix_core.adapters.sql import organization_tables  # noqa: F401  (organizations table)
-from pix_core.adapters.sql.tables import Base
+from kernel.sql.base import Base
+from roster.sql import tables as roster_tables  # noqa: F401  (organizations table)
 
 
 class CampaignRow(Base):

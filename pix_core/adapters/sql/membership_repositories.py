@@ -12,16 +12,17 @@ from datetime import datetime
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from kernel.sql.base import as_utc
 from pix_core.adapters.sql.membership_tables import MembershipRow
-from pix_core.adapters.sql.organization_repositories import (
-    SqlOrganizationRepository,
-    _organization,
-)
-from pix_core.adapters.sql.organization_tables import OrganizationLearnerRow, OrganizationRow
-from pix_core.adapters.sql.repositories import SqlUnitOfWork, as_utc
+from pix_core.adapters.sql.repositories import SqlUnitOfWork
 from pix_core.domain.memberships import Membership, Organization, Role, RosterLine
 from pix_core.domain.reconciliation import LearnerLink
-from pix_core.domain.siecle.matching import RosterEntry
+from roster.domain.matching import RosterEntry
+from roster.sql.repositories import (
+    SqlOrganizationRepository,
+    organization_from_row,
+)
+from roster.sql.tables import OrganizationLearnerRow, OrganizationRow
 
 L = OrganizationLearnerRow
 
@@ -61,7 +62,7 @@ class SqlMembershipRepository:
             .where(MembershipRow.user_id == user_id)
             .order_by(OrganizationRow.name, OrganizationRow.uai)
         )
-        return [(_membership(m), _organization(o)) for m, o in rows]
+        return [(_membership(m), organization_from_row(o)) for m, o in rows]
 
 
 class SqlLearnerLinkRepository:

@@ -9,19 +9,16 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
 
-from pix_core.adapters.sql.engine import ensure_sqlite_directory, make_engine
+from kernel.sql import migrations
+from kernel.sql.engine import ensure_sqlite_directory
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+VERSION_TABLE = "alembic_version"
 
 
 def alembic_config(database_url: str) -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.attributes["database_url"] = database_url
-    return config
+    return migrations.alembic_config(MIGRATIONS, database_url)
 
 
 def upgrade(database_url: str, revision: str = "head") -> None:
@@ -34,17 +31,7 @@ def downgrade(database_url: str, revision: str) -> None:
     command.downgrade(alembic_config(database_url), revision)
 
 
-def is_up_to_date(database_url: str, config: Config | None = None,
-                  version_table: str = "alembic_version") -> bool:
-    """True when the database is at the latest revision of ``config``'s migrations
-    (pix_core's by default). Raises ``SQLAlchemyError`` when it cannot be reached."""
-    config = config or alembic_config(database_url)
-    heads = set(ScriptDirectory.from_config(config).get_heads())
-    engine = make_engine(database_url)
-    try:
-        with engine.connect() as connection:
-            context = MigrationContext.configure(connection,
-                                                 opts={"version_table": version_table})
-            return set(context.get_current_heads()) == heads
-    finally:
-        engine.dispose()
+def is_up_to_date(database_url: str) -> bool:
+    """True when the database is at pix_core's latest revision. Raises ``SQLAlchemyError``
+    when it cannot be reached."""
+    return migrations.is_up_to_date(database_url, alembic_config(database_url), VERSION_TABLE)

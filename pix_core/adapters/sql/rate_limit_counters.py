@@ -13,7 +13,7 @@ from sqlalchemy import BigInteger, Engine, Integer, String, Table, delete, selec
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pix_core.adapters.sql.tables import Base
+from kernel.sql.base import Base
 
 
 class RateLimitCounterRow(Base):

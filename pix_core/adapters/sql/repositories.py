@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from kernel.sql.base import as_utc
 from pix_core.adapters.sql.tables import AuthenticationMethodRow, UserRow
 from pix_core.domain.users import (
     AuthenticationMethod,
@@ -20,11 +21,6 @@ from pix_core.domain.users import (
     User,
     normalize_email,
 )
-
-
-def as_utc(value: datetime) -> datetime:
-    """SQLite hands back naive datetimes: they were stored in UTC."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _maybe_utc(value: datetime | None) -> datetime | None:

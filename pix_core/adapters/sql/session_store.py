@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, delete
 from sqlalchemy.orm import sessionmaker
 
-from pix_core.adapters.sql.repositories import as_utc
+from kernel.sql.base import as_utc
 from pix_core.adapters.sql.tables import SessionRow
 
 

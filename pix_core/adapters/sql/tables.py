@@ -1,4 +1,5 @@
-"""The schema, as SQLAlchemy 2 declarative models. Alembic migrations must match it."""
+"""Accounts and sessions, as SQLAlchemy 2 declarative models on the shared base
+(``kernel.sql.base``, which the roster's tables use too). Alembic migrations must match it."""
 
 from __future__ import annotations
 
@@ -10,25 +11,16 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
-    MetaData,
     String,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+from kernel.sql.base import Base
+from roster.sql.tables import OrganizationLearnerRow
 
 
 class UserRow(Base):
@@ -84,3 +76,9 @@ class SessionRow(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# A roster learner is tied to at most one account. The roster sits below pix_core and knows
+# no accounts, so that foreign key is declared here, where both tables are known.
+Base.metadata.tables[OrganizationLearnerRow.__tablename__].append_constraint(
+    ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="SET NULL"))

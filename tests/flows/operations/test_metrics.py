@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pix_core
 from gar_sim.users import SCHOOL_UAI, get_user
 from tests.flows.test_gar_login import PUPIL, login
-from tests.unit.test_metrics_endpoint import samples
+from tests.unit.kernel.test_metrics_endpoint import samples
 
 CALLBACK = "/connexion/oidc/callback"
 SUCCESS = ("pixgar_pix_logins_total", (("outcome", "success"), ("reason", "ok")))
@@ -114,7 +114,7 @@ def test_the_proxy_shows_metadata_expiry_and_age_and_key_ages(browser):
 
 def test_a_next_key_appears_on_the_page_of_a_proxy_on_that_keyring(
         browser, stack, proxy_with, tmp_path):
-    from pixgar.devkeys import ensure_rsa_key
+    from kernel.devkeys import ensure_rsa_key
     from proxy.keyring import OIDC_SIGNING, Keyring
 
     keyring = Keyring(tmp_path / "keyring")

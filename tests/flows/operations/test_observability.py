@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from prometheus_client import REGISTRY
 
-from pixgar.json_logging import JsonFormatter, RequestIdFilter
+from kernel.json_logging import JsonFormatter, RequestIdFilter
 from tests.flows.test_gar_login import login
 from tests.support.wsgi_transport import routed_session
 
@@ -114,7 +114,7 @@ def test_one_request_id_follows_a_login_through_every_redirect(browser, audited_
 
 
 def test_text_logs_carry_the_request_id_too(stack):
-    from pixgar.json_logging import TextFormatter
+    from kernel.json_logging import TextFormatter
 
     record = logging.LogRecord("proxy.x", logging.INFO, __file__, 1, "hello", None, None)
     record.request_id = "abcdef0123456789"
@@ -122,7 +122,7 @@ def test_text_logs_carry_the_request_id_too(stack):
 
 
 def test_configure_logging_json(monkeypatch):
-    from pixgar.logging_setup import configure_logging
+    from kernel.logging_setup import configure_logging
 
     root = logging.getLogger()
     handler = next((h for h in root.handlers if getattr(h, "_pixgar", False)), None)

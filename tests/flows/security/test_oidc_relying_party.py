@@ -14,9 +14,9 @@ import time
 import pytest
 from jwcrypto import jwk, jws
 
+from kernel.secret import Secret
 from pix_core.adapters.oidc.relying_party import OidcRelyingParty, RelyingPartyConfig
 from pix_core.domain.errors import AuthenticationFailed
-from pixgar.secret import Secret
 from tests.support.oidc_client import OidcClient, jose_header
 from tests.support.wsgi_transport import routed_session
 

@@ -7,10 +7,10 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from kernel.sql.base import Base
+from kernel.sql.engine import make_engine
 from pix_core.adapters.sql.assessment_repositories import assessment_unit_of_work_factory
-from pix_core.adapters.sql.engine import make_engine
 from pix_core.adapters.sql.migrate import upgrade
-from pix_core.adapters.sql.tables import Base
 from pix_core.content import default_content
 from pix_core.domain.assessment import AnswerAlreadyGiven, AssessmentState
 from pix_core.domain.users import User

@@ -9,7 +9,8 @@ from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from pix_core.adapters.sql.engine import make_engine
+from kernel.sql.base import Base
+from kernel.sql.engine import make_engine
 from pix_core.adapters.sql.migrate import downgrade, upgrade
 from pix_core.adapters.sql.repositories import (
     SqlAuthenticationMethodRepository,
@@ -17,7 +18,6 @@ from pix_core.adapters.sql.repositories import (
     unit_of_work_factory,
 )
 from pix_core.adapters.sql.session_store import SqlSessionStore
-from pix_core.adapters.sql.tables import Base
 from pix_core.domain.users import (
     AuthenticationMethod,
     GarIdentity,

@@ -2,7 +2,7 @@
 
 from concurrent.futures import ThreadPoolExecutor
 
-from pix_core.adapters.sql.engine import make_engine
+from kernel.sql.engine import make_engine
 from pix_core.adapters.sql.migrate import upgrade
 from pix_core.adapters.sql.rate_limit_counters import SqlAttemptCounter
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from pix_core.adapters.siecle.synthetic import siecle_csv, synthetic_pupils
+from roster.reading.synthetic import siecle_csv, synthetic_pupils
 
 PIXGAR = str(Path(sys.executable).with_name("pixgar"))
 POSTGRES_ADMIN_URL = os.environ.get("PIXGAR_TEST_POSTGRES_URL",
@@ -111,7 +111,7 @@ def serve(server: str, env: dict[str, str], monkeypatch) -> tuple[int, list[obje
 
     started: list[object] = []
     monkeypatch.setattr("pixgar.serve._Gunicorn.run", lambda self: started.append(self))
-    monkeypatch.setattr("pixgar.logging_setup.configure_logging", lambda *a, **k: None)
+    monkeypatch.setattr("kernel.logging_setup.configure_logging", lambda *a, **k: None)
     for name in ("DATABASE_URL", "PROXY_DATABASE_URL"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():

@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from gar_sim.users import SCHOOL_UAI
-from pix_core.adapters.siecle import read_roster_file
-from pix_core.adapters.siecle.synthetic import SyntheticPupil, siecle_xml
-from pix_core.adapters.sql.engine import make_engine
+from kernel.sql.engine import make_engine
 from pix_core.adapters.sql.migrate import upgrade
-from pix_core.adapters.sql.organization_repositories import roster_unit_of_work_factory
-from pix_core.usecases.import_siecle_roster import import_siecle_roster
 from pixgar.demo_seed import DEMO_ROSTER, seed_demo
+from roster.reading import read_roster_file
+from roster.reading.synthetic import SyntheticPupil, siecle_xml
+from roster.sql.repositories import roster_unit_of_work_factory
+from roster.usecases.import_siecle_roster import import_siecle_roster
 
 
 def active_ines(engine) -> set[str]:

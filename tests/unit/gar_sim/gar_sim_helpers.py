@@ -19,7 +19,7 @@ from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
 from gar_sim.idp import write_idp_metadata
 from gar_sim.settings import SimSettings, default_resources
-from pixgar.devkeys import ensure_self_signed_cert
+from kernel.devkeys import ensure_self_signed_cert
 
 PROXY = "https://localhost:8443"
 PIX = "https://localhost:8444"

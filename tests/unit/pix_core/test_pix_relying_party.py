@@ -11,13 +11,13 @@ import requests
 from jwkest.jwk import RSAKey
 from jwkest.jws import JWS
 
+from kernel.secret import Secret
 from pix_core.adapters.oidc.relying_party import (
     OidcRelyingParty,
     RelyingPartyConfig,
     pkce_challenge,
 )
 from pix_core.domain.errors import AuthenticationFailed, IdentityProviderUnavailable
-from pixgar.secret import Secret
 
 ISSUER = "https://localhost:8443"
 REDIRECT = "https://localhost:8444/connexion/oidc/callback"

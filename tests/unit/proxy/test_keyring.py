@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pixgar.devkeys import ensure_self_signed_cert
+from kernel.devkeys import ensure_self_signed_cert
 from proxy.clients import ClientsFileError, _parse_client
 from proxy.keyring import (
     OIDC_SIGNING,

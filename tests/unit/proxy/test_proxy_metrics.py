@@ -9,11 +9,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from pixgar.devkeys import ensure_rsa_key, ensure_self_signed_cert
-from pixgar.metrics_endpoint import exposition
+from kernel.devkeys import ensure_rsa_key, ensure_self_signed_cert
+from kernel.metrics_endpoint import exposition
 from proxy.keyring import OIDC_SIGNING, SAML_ENCRYPTION, SAML_SIGNING, Keyring
 from proxy.metrics import gauges_of, key_ages, metadata_age, metadata_valid_until
-from tests.unit.test_metrics_endpoint import samples
+from tests.unit.kernel.test_metrics_endpoint import samples
 
 NOW = dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.UTC)
 DAY = 86400.0

@@ -1,18 +1,23 @@
-"""Alembic environment: the URL comes from ``config.attributes`` (see ``migrate.py``)."""
+"""Alembic environment: the URL comes from ``config.attributes`` (see ``migrate.py``).
+
+The schema is pix_core's tables and the roster's (``roster.sql.tables``), all on the one
+shared metadata of ``kernel.sql.base``.
+"""
 
 from __future__ import annotations
 
 from alembic import context
 
+from kernel.sql.base import Base
+from kernel.sql.engine import make_engine
 from pix_core.adapters.sql import (  # noqa: F401  (they register their tables)
     assessment_tables,
     campaign_tables,
     membership_tables,
-    organization_tables,
     rate_limit_counters,
+    tables,
 )
-from pix_core.adapters.sql.engine import make_engine
-from pix_core.adapters.sql.tables import Base
+from roster.sql import tables as roster_tables  # noqa: F401  (organizations, learners)
 
 config = context.config
 target_metadata = Base.metadata

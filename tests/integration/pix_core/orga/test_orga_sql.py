@@ -9,14 +9,11 @@ from alembic.migration import MigrationContext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from pix_core.adapters.sql.engine import make_engine
+from kernel.sql.base import Base
+from kernel.sql.engine import make_engine
 from pix_core.adapters.sql.membership_repositories import orga_unit_of_work_factory
 from pix_core.adapters.sql.migrate import downgrade, upgrade
-from pix_core.adapters.sql.organization_repositories import roster_unit_of_work_factory
-from pix_core.adapters.sql.organization_tables import OrganizationLearnerRow
-from pix_core.adapters.sql.tables import Base
 from pix_core.domain.memberships import Membership, Organization, Role
-from pix_core.domain.siecle.learners import Learner, LearnerData
 from pix_core.domain.users import (
     AuthenticationMethod,
     IdentityProvider,
@@ -24,6 +21,9 @@ from pix_core.domain.users import (
     SiecleClaims,
     User,
 )
+from roster.domain.learners import Learner, LearnerData
+from roster.sql.repositories import roster_unit_of_work_factory
+from roster.sql.tables import OrganizationLearnerRow
 
 NOW = datetime(2024, 9, 2, 8, 30, tzinfo=UTC)
 UAI = "0561641E"

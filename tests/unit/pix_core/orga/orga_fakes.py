@@ -11,8 +11,6 @@ from pix_fakes import NOW, InMemoryMethods, InMemoryUsers
 from pix_core.domain.accounts.passwords import hash_password
 from pix_core.domain.memberships import Membership, Organization, Role, RosterLine
 from pix_core.domain.reconciliation import LearnerLink
-from pix_core.domain.siecle.learners import Learner, LearnerData
-from pix_core.domain.siecle.matching import RosterEntry
 from pix_core.domain.users import (
     AuthenticationMethod,
     IdentityProvider,
@@ -20,6 +18,8 @@ from pix_core.domain.users import (
     SiecleClaims,
     User,
 )
+from roster.domain.learners import Learner, LearnerData
+from roster.domain.matching import RosterEntry
 
 UAI = "0561641E"
 

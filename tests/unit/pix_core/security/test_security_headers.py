@@ -11,7 +11,7 @@ from orga_fakes import UAI
 from pix_fakes import FakeClock, FakeRelyingParty
 from werkzeug.test import Client
 
-from pix_core.adapters.sql.engine import make_engine
+from kernel.sql.engine import make_engine
 from pix_core.adapters.sql.membership_repositories import orga_unit_of_work_factory
 from pix_core.adapters.sql.migrate import upgrade
 from pix_core.app import create_app

@@ -9,7 +9,7 @@ import pytest
 from conftest import ADMIN_EMAIL, MEMBER_EMAIL, PASSWORD, assert_french_error
 from orga_fakes import UAI
 
-from pix_core.adapters.sql.engine import make_engine
+from kernel.sql.engine import make_engine
 from pix_core.adapters.sql.migrate import upgrade
 from pix_core.adapters.sql.rate_limit_counters import SqlAttemptCounter
 from pix_core.domain.rate_limit import (

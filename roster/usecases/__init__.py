@@ -1,0 +1,1 @@
+"""Roster use cases: one per module, repositories and the clock passed in."""
