@@ -42,7 +42,13 @@ from saml2.s_utils import sid
 from saml2.saml import NAMEID_FORMAT_ENTITY, NAMEID_FORMAT_TRANSIENT
 from saml2.samlp import STATUS_SUCCESS, Status, StatusCode
 from saml2.server import Server
-from saml2.sigver import get_xmlsec_binary, pre_signature_part
+from saml2.sigver import (
+    get_pem_wrapped_unwrapped,
+    get_xmlsec_binary,
+    make_temp,
+    pre_encryption_part,
+    pre_signature_part,
+)
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, Rule
@@ -109,6 +115,29 @@ class SsoRequest:
 
 
 # --------------------------------------------------------------------------- keys & config
+
+AES128_GCM = "http://www.w3.org/2009/xmlenc11#aes128-gcm"
+
+
+class AesEncryptingServer(Server):
+    """pysaml2's IdP, encrypting assertions with AES-128-GCM (key transport RSA-OAEP).
+
+    pysaml2 always encrypts with Triple DES (``pre_encryption_part``'s default, session
+    key ``des-192``), which the proxy refuses; current IdPs default to AES-GCM.
+    """
+
+    def _encrypt_assertion(self, encrypt_cert, sp_entity_id, response, node_xpath=None):
+        certs = ([(None, encrypt_cert)] if encrypt_cert
+                 else self.metadata.certs(sp_entity_id, "any", "encryption"))
+        if not certs:
+            return response
+        name, cert = certs[0]  # the SP metadata's first encryption certificate
+        wrapped, unwrapped = get_pem_wrapped_unwrapped(cert)
+        pem = make_temp(wrapped.encode("ascii"), decode=False,
+                        delete_tmpfiles=self.config.delete_tmpfiles)
+        template = pre_encryption_part(msg_enc=AES128_GCM, key_name=name, encrypt_cert=unwrapped)
+        return self.sec.encrypt_assertion(response, pem.name, template, key_type="aes-128",
+                                          node_xpath=node_xpath)
 
 
 def idp_key_paths(settings: SimSettings, rogue: bool = False) -> tuple[Path, Path]:
@@ -285,7 +314,7 @@ class SimulatedGar:
                 with_sp_metadata=True,
                 rogue=rogue,
             )
-            server = Server(config=config)
+            server = AesEncryptingServer(config=config)
             self._servers[rogue] = (stamp, server)
             return server
 

@@ -1,7 +1,8 @@
 """Forging SAML responses for the security suites, with signxml + lxml (never pysaml2).
 
-The proxy verifies with pysaml2 (and ``xmlsec1``); the attacks are built with another
-library so that a pysaml2 bug cannot hide itself in both the forger and the verifier.
+The proxy verifies in process (``proxy/saml``: its own profile checks, lxml's
+canonicalization, cryptography's RSA); the attacks are built with other code (signxml,
+and cryptography for encryption) so that a verifier bug cannot hide itself in both.
 A forgery starts from a genuine response of the GAR simulator (``SimulatedGar``), is
 edited with lxml, and is (re-)signed here with real keys: the GAR simulator's own key
 (trusted by the proxy's metadata) or a freshly generated attacker key.
@@ -13,12 +14,16 @@ import base64
 import copy
 import datetime as dt
 import hashlib
+import os
 from dataclasses import dataclass
 from functools import cache
 
 from cryptography import x509
+from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.x509.oid import NameOID
 from lxml import etree
 from signxml import XMLSigner, methods
@@ -273,3 +278,82 @@ def wrap(response: etree._Element, variant: str, edit) -> etree._Element:
     else:
         raise ValueError(variant)
     return response
+
+
+# --------------------------------------------------------------------------- XML encryption
+
+XENC = "http://www.w3.org/2001/04/xmlenc#"
+XENC11 = "http://www.w3.org/2009/xmlenc11#"
+RSA_OAEP_MGF1P = XENC + "rsa-oaep-mgf1p"
+RSA_OAEP = XENC11 + "rsa-oaep"
+RSA_1_5 = XENC + "rsa-1_5"
+AES128_GCM = XENC11 + "aes128-gcm"
+AES256_GCM = XENC11 + "aes256-gcm"
+AES128_CBC = XENC + "aes128-cbc"
+AES256_CBC = XENC + "aes256-cbc"
+TRIPLEDES_CBC = XENC + "tripledes-cbc"
+MGF1_SHA256 = XENC11 + "mgf1sha256"
+_CONTENT_KEY_BYTES = {AES128_GCM: 16, AES256_GCM: 32, AES128_CBC: 16, AES256_CBC: 32,
+                      TRIPLEDES_CBC: 24}
+_OAEP_HASHES = {SHA1: hashes.SHA1, SHA256: hashes.SHA256, XENC11 + "mgf1sha1": hashes.SHA1,
+                MGF1_SHA256: hashes.SHA256}
+
+
+def encrypt_assertion(response: etree._Element, cert_pem: bytes, *,
+                      content: str = AES128_GCM, key_transport: str = RSA_OAEP_MGF1P,
+                      oaep_digest: str | None = None, mgf: str | None = None,
+                      key_beside_data: bool = False) -> etree._Element:
+    """Replace the response's assertion by an ``EncryptedAssertion`` for ``cert_pem``.
+
+    Built with ``cryptography`` (never pysaml2 or the proxy): any content encryption and
+    key transport, allowed or not, so that the proxy's refusals are proved. The encrypted
+    key goes in the data's ``KeyInfo``, or beside the data (``key_beside_data``).
+    """
+    assertion = assertion_of(response)
+    plain = etree.tostring(assertion)
+    key = os.urandom(_CONTENT_KEY_BYTES[content])
+    if content in (AES128_GCM, AES256_GCM):
+        nonce = os.urandom(12)
+        cipher_value = nonce + AESGCM(key).encrypt(nonce, plain, None)
+    else:
+        block = 8 if content == TRIPLEDES_CBC else 16
+        pad = block - len(plain) % block
+        iv = os.urandom(block)
+        algorithm = TripleDES(key) if content == TRIPLEDES_CBC else algorithms.AES(key)
+        encryptor = Cipher(algorithm, modes.CBC(iv)).encryptor()
+        cipher_value = iv + encryptor.update(plain + bytes([pad]) * pad) + encryptor.finalize()
+    public_key = x509.load_pem_x509_certificate(cert_pem).public_key()
+    if key_transport == RSA_1_5:
+        wrapped = public_key.encrypt(key, padding.PKCS1v15())
+    else:
+        digest = _OAEP_HASHES[oaep_digest or SHA1]()
+        mask = _OAEP_HASHES[mgf or XENC11 + "mgf1sha1"]()
+        wrapped = public_key.encrypt(key, padding.OAEP(mgf=padding.MGF1(mask), algorithm=digest,
+                                                       label=None))
+    encrypted = etree.Element(etree.QName(SAML, "EncryptedAssertion"), nsmap={"saml": SAML})
+    data = etree.SubElement(encrypted, etree.QName(XENC, "EncryptedData"),
+                            Type=XENC + "Element", nsmap={"xenc": XENC, "ds": DS})
+    etree.SubElement(data, etree.QName(XENC, "EncryptionMethod"), Algorithm=content)
+    encrypted_key = etree.Element(etree.QName(XENC, "EncryptedKey"), nsmap={"xenc": XENC})
+    method = etree.SubElement(encrypted_key, etree.QName(XENC, "EncryptionMethod"),
+                              Algorithm=key_transport)
+    if oaep_digest:
+        etree.SubElement(method, etree.QName(DS, "DigestMethod"), Algorithm=oaep_digest)
+    if mgf:
+        etree.SubElement(method, etree.QName(XENC11, "MGF"), Algorithm=mgf)
+    _cipher_data(encrypted_key, wrapped)
+    if key_beside_data:
+        _cipher_data(data, cipher_value)
+        encrypted.append(encrypted_key)
+    else:
+        etree.SubElement(data, etree.QName(DS, "KeyInfo")).append(encrypted_key)
+        _cipher_data(data, cipher_value)
+    assertion.getparent().replace(assertion, encrypted)
+    return response
+
+
+def _cipher_data(parent: etree._Element, value: bytes) -> None:
+    cipher_data = etree.SubElement(parent, etree.QName(XENC, "CipherData"))
+    etree.SubElement(cipher_data, etree.QName(XENC, "CipherValue")).text = (
+        base64.b64encode(value).decode("ascii"))
+
