@@ -103,8 +103,9 @@ SIDES = ("ours", "stock")
 SHA256_SIGNATURE = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
 SHA256_DIGEST = "http://www.w3.org/2001/04/xmlenc#sha256"
 
-ONLY_OURS = ("GAR metadata freshness check, XML policy pre-parse (defusedxml, algorithm "
-             "allow-list), Destination/Recipient/audience/InResponseTo checks, pending "
+ONLY_OURS = ("GAR metadata freshness check, in-process response verification (proxy/saml: "
+             "SAML schema, algorithm allow-lists, XSW-proof reference checks, RSA-OAEP/AES-GCM "
+             "only), Destination/Recipient/audience/InResponseTo checks, pending "
              "AuthnRequest ids and assertion replay cache in Redis, GAR profile parsing, "
              "SIECLE roster match (DB), pseudonym lookup (DB), PKCE required, code single-use "
              "(Redis SET NX) and auth_time, release policy, audit write (file + fsync + Redis "

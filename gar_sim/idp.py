@@ -578,7 +578,7 @@ class SimulatedGar:
 class GarSimServer(Server):
     """pysaml2's IdP, encrypting assertions with AES-256-GCM under an RSA-OAEP key.
 
-    pysaml2's own choice, 3DES-CBC, is refused by the proxy (proxy/saml_policy.py), as
+    pysaml2's own choice, 3DES-CBC, is refused by the proxy (proxy/saml/algorithms.py), as
     AES-CBC and RSA PKCS#1 v1.5 key transport are.
     """
 

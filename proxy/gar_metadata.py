@@ -39,7 +39,7 @@ from signxml import SignatureConfiguration, XMLVerifier
 from signxml.algorithms import DigestAlgorithm, SignatureMethod
 
 from proxy.errors import ServiceUnavailable
-from proxy.saml_policy import (
+from proxy.saml.algorithms import (
     ACCEPTED_CANONICALIZATIONS,
     ACCEPTED_DIGEST_METHODS,
     ACCEPTED_SIGNATURE_METHODS,

@@ -34,14 +34,14 @@ from proxy.keyring import (
     system_clock,
 )
 from proxy.keys import ProxyKeys
-from proxy.saml_policy import XENC, XENC11
+from proxy.saml.algorithms import RSA_OAEP, RSA_OAEP_MGF1P, XENC11
 from proxy.settings import ProxySettings
 
 logger = logging.getLogger(__name__)
 
 _ORDER = {CURRENT: 0, NEXT: 1, RETIRING: 2}
-ADVERTISED_ENCRYPTION = (f"{XENC11}aes256-gcm", f"{XENC11}aes128-gcm",
-                         f"{XENC}rsa-oaep-mgf1p")  # all in proxy/saml_policy.py's allow-lists
+ADVERTISED_ENCRYPTION = (f"{XENC11}aes256-gcm", f"{XENC11}aes128-gcm", RSA_OAEP_MGF1P,
+                         RSA_OAEP)  # all in proxy/saml/algorithms.py's allow-lists
 
 
 def keyring_of(settings: ProxySettings, clock: Clock = system_clock) -> Keyring:
@@ -121,7 +121,7 @@ def publish_in_metadata(xml: str, certs: dict[str, list[str]]) -> str:
     Each encryption key lists the algorithms the proxy decrypts, in order of preference
     (SAML metadata ``md:EncryptionMethod``): an IdP that reads them (Shibboleth's does)
     encrypts with AES-GCM under RSA-OAEP instead of its CBC fallback, which the proxy
-    refuses (proxy/saml_policy.py).
+    refuses (proxy/saml/algorithms.py).
     """
     from saml2 import md
     from saml2.metadata import do_key_descriptor

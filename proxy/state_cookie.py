@@ -55,10 +55,13 @@ class StateCookieCodec:
         """The state inside ``value``; raises :class:`TamperedStateCookie` on any change."""
         if not value.startswith(_PREFIX):
             raise TamperedStateCookie("version")
+        encoded = value[len(_PREFIX):]
         try:
-            raw = base64.urlsafe_b64decode(value[len(_PREFIX):] + "=" * (-len(value) % 4))
+            raw = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
         except (binascii.Error, ValueError):
             raise TamperedStateCookie("encoding") from None
+        if base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii") != encoded:
+            raise TamperedStateCookie("encoding")  # base64's spare bits changed: same bytes
         if len(raw) <= _NONCE_BYTES:
             raise TamperedStateCookie("length")
         try:

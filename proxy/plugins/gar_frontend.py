@@ -9,22 +9,21 @@ What it adds to SATOSA's stock ``SAMLBackend``:
 - AuthnRequests signed, sent over HTTP-Redirect with the RelayState the GAR requires
   (the resource URL);
 - outstanding request IDs and seen assertion IDs in Redis (single use, every worker);
-- strict checks pysaml2 leaves out (Destination, Recipient, InResponseTo, size);
+- responses verified, decrypted and read in process by :mod:`proxy.saml`, with the strict
+  checks pysaml2 leaves out (Destination, Recipient, InResponseTo, audience, size) and
+  no ``xmlsec1`` process (docs/adr/0013);
 - unsolicited responses completed through OpenID Connect third-party initiated login;
 - the GAR attribute profile (multi-valued, ``##`` fields parsed), no NameID used as key.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import logging
 from time import monotonic
-from typing import Any
 from urllib.parse import urlencode
 
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
-from saml2.time_util import str_to_time
 from satosa.backends.saml2 import SAMLBackend
 from satosa.internal import AuthenticationInformation, InternalData
 from satosa.response import Response, SeeOther
@@ -34,8 +33,10 @@ from proxy.clients import RelyingParty
 from proxy.errors import SamlResponseRejected, SessionExpired
 from proxy.gar_profile import structure_attributes
 from proxy.rotation import publish_in_metadata
+from proxy.saml.attributes import local_names
+from proxy.saml.keys import IdpSigningKeys, decryption_keys
+from proxy.saml.response import Expected, ResponseReader, VerifiedResponse
 from proxy.saml_crypto import probing_version_once
-from proxy.saml_policy import check_xml_policy
 from proxy.stores.connection import hashed, redis_client
 from proxy.stores.pending_requests import PendingRequests
 from proxy.stores.replay_cache import ReplayCache
@@ -91,11 +92,23 @@ class GarServiceProvider(SAMLBackend):
         self.acs_url: str = self._use_first_acs(None)[0]
         self.published_certs = gar.get("published_certs")
         self._metadata_copy: tuple[float, str | None] = (0.0, None)
+        self.reader = self._response_reader(gar)
         self.metadata_watcher = None
         if gar.get("metadata"):  # the GAR metadata refresh (docs/adr/0005)
             from proxy.gar_metadata import watcher_from_config
 
             self.metadata_watcher = watcher_from_config(gar["metadata"], client)
+
+    def _response_reader(self, gar) -> ResponseReader:
+        """Verifies and reads responses in process (proxy/saml, docs/adr/0013)."""
+        sp_config = self.sp.config
+        expected = Expected(sp_entity_id=sp_config.entityid, acs_url=self.acs_url,
+                            accepted_time_diff=gar["accepted_time_diff"],
+                            want_response_signed=bool(self.sp.want_response_signed))
+        return ResponseReader(expected, IdpSigningKeys(lambda: self.sp.metadata),
+                              decryption_keys(sp_config.encryption_keypairs or []),
+                              local_names(sp_config.attribute_converters,
+                                          bool(sp_config.allow_unknown_attributes)))
 
     def _metadata_endpoint(self, context):
         """The SP metadata at the entityID URL, with the keyring's current and next certs.
@@ -157,18 +170,23 @@ class GarServiceProvider(SAMLBackend):
             raise SamlResponseRejected("missing_saml_response")
         if len(saml_response) > self.max_response_bytes:
             raise SamlResponseRejected("oversized_response")
-        check_xml_policy(saml_response)
-        request_id = self._consume_pending_request(context)
-        outstanding = {request_id: self.acs_url} if request_id else {}
-        response = self._parse(saml_response, binding, outstanding)
-        self._check_binding(response, outstanding)
-        self._remember_assertions(response)
-        identity = self._translate_response(response, context.state)
+        response = self.reader.read(saml_response)  # parsed once, checked once: proxy/saml
+        self._check_request(context, response)
+        self._remember_assertion(response)
+        identity = self._translate_response(response)
         context.state.pop(self.name, None)
         if response.in_response_to:
             logger.info("GAR response accepted")
             return self.auth_callback_func(context, identity)
         return self._hand_over_unsolicited(context, identity)
+
+    def _check_request(self, context, response: VerifiedResponse) -> None:
+        """An answer to the request this browser's login sent (once), or unsolicited if allowed."""
+        request_id = self._consume_pending_request(context)
+        if response.in_response_to and response.in_response_to != request_id:
+            raise SessionExpired("unknown_or_used_in_response_to")
+        if not response.in_response_to and not self.allow_unsolicited:
+            raise SamlResponseRejected("unsolicited_disabled")
 
     def _consume_pending_request(self, context) -> str | None:
         request_id = context.state.get(self.name, {}).get("request_id")
@@ -176,55 +194,19 @@ class GarServiceProvider(SAMLBackend):
             return request_id
         return None
 
-    def _parse(self, saml_response: str, binding: str, outstanding: dict[str, str]):
-        try:
-            return self.sp.parse_authn_request_response(saml_response, binding,
-                                                       outstanding=outstanding)
-        except Exception as error:  # pysaml2 raises dozens of types; all mean "refuse"
-            raise SamlResponseRejected(_code_of(error)) from None
-
-    def _check_binding(self, response, outstanding: dict[str, str]) -> None:
-        """Checks that pysaml2 skips or only logs (see docs/adr on the SAML checks)."""
-        if response is None:
-            raise SamlResponseRejected("empty_response")
-        message = response.response
-        if message.destination and message.destination != self.acs_url:
-            raise SamlResponseRejected("wrong_destination")
-        in_response_to = response.in_response_to
-        if in_response_to and in_response_to not in outstanding:
-            raise SessionExpired("unknown_or_used_in_response_to")
-        if not in_response_to and not self.allow_unsolicited:
-            raise SamlResponseRejected("unsolicited_disabled")
-        for assertion in response.assertions or [response.assertion]:
-            restrictions = assertion.conditions.audience_restriction if assertion.conditions \
-                else []
-            if not restrictions or any(
-                    self.sp.config.entityid not in [(a.text or "").strip() for a in r.audience]
-                    for r in restrictions):
-                raise SamlResponseRejected("audience_missing")  # Web SSO profile: required
-            for confirmation in assertion.subject.subject_confirmation:
-                data = confirmation.subject_confirmation_data
-                if data is None or data.recipient != self.acs_url:
-                    raise SamlResponseRejected("wrong_recipient")
-                if (data.in_response_to or None) != (in_response_to or None):
-                    raise SamlResponseRejected("subject_in_response_to_mismatch")
-
-    def _remember_assertions(self, response) -> None:
-        issuer = response.response.issuer.text.strip()
+    def _remember_assertion(self, response: VerifiedResponse) -> None:
         now = dt.datetime.now(dt.UTC)
-        for assertion in response.assertions or [response.assertion]:
-            if not self.replay_cache.first_time(issuer, assertion.id, _expiry(assertion, now),
-                                                now):
-                raise SamlResponseRejected("replayed_assertion")
+        if not self.replay_cache.first_time(response.issuer, response.assertion_id,
+                                            response.valid_until, now):
+            raise SamlResponseRejected("replayed_assertion")
 
-    def _translate_response(self, response, state):
+    def _translate_response(self, response: VerifiedResponse) -> InternalData:
         """The GAR's attributes as internal data; the transient NameID is deliberately unused."""
-        issuer = response.response.issuer.text.strip()
-        class_ref, _authorities, instant = next(iter(response.authn_info()), (None, None, None))
-        attributes = self.converter.to_internal(self.attribute_profile, response.ava)
+        attributes = self.converter.to_internal(self.attribute_profile, response.attributes)
         return InternalData(
             auth_info=AuthenticationInformation(
-                auth_class_ref=class_ref, timestamp=instant, issuer=issuer
+                auth_class_ref=response.authn_context_class, timestamp=response.authn_instant,
+                issuer=response.issuer,
             ),
             attributes=structure_attributes(attributes),
         )
@@ -254,23 +236,3 @@ class GarServiceProvider(SAMLBackend):
         identity = self.unsolicited_logins.take(handle)
         context.state.pop(self.name, None)
         return InternalData.from_dict(identity) if identity is not None else None
-
-
-def _expiry(assertion: Any, now: dt.datetime) -> dt.datetime:
-    """The latest NotOnOrAfter of the assertion (Conditions and SubjectConfirmationData)."""
-    stamps = []
-    if assertion.conditions is not None and assertion.conditions.not_on_or_after:
-        stamps.append(assertion.conditions.not_on_or_after)
-    for confirmation in assertion.subject.subject_confirmation:
-        data = confirmation.subject_confirmation_data
-        if data is not None and data.not_on_or_after:
-            stamps.append(data.not_on_or_after)
-    moments = [dt.datetime.fromtimestamp(calendar.timegm(str_to_time(s)), dt.UTC)
-               for s in stamps]
-    return max(moments, default=now + dt.timedelta(hours=1))
-
-
-def _code_of(error: Exception) -> str:
-    """A log-safe code for a pysaml2 error: its class name, never its message."""
-    name = type(error).__name__
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")

@@ -10,7 +10,7 @@ import satosa.backends.saml2
 from werkzeug.test import Client
 
 from proxy.plugins import gar_frontend
-from proxy.saml_policy import ACCEPTED_CONTENT_ENCRYPTIONS, ACCEPTED_KEY_TRANSPORTS
+from proxy.saml.algorithms import ACCEPTED_CONTENT_ENCRYPTIONS, ACCEPTED_KEY_TRANSPORTS
 
 
 def test_the_sp_metadata_is_built_once_then_again_after_ten_minutes(proxy_with, stack,
@@ -53,6 +53,7 @@ def test_the_encryption_key_lists_only_algorithms_the_proxy_decrypts(stack):
 
     assert advertised == ["http://www.w3.org/2009/xmlenc11#aes256-gcm",
                           "http://www.w3.org/2009/xmlenc11#aes128-gcm",
-                          "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p"]
+                          "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p",
+                          "http://www.w3.org/2009/xmlenc11#rsa-oaep"]
     assert set(advertised) <= ACCEPTED_CONTENT_ENCRYPTIONS | ACCEPTED_KEY_TRANSPORTS
     assert signing and not any(kd.encryption_method for kd in signing)

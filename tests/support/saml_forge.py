@@ -1,7 +1,8 @@
 """Forging SAML responses for the security suites, with signxml + lxml (never pysaml2).
 
-The proxy verifies with pysaml2 (and ``xmlsec1``); the attacks are built with another
-library so that a pysaml2 bug cannot hide itself in both the forger and the verifier.
+The proxy verifies in process (``proxy/saml``: its own profile checks, lxml's
+canonicalization, cryptography's RSA); the attacks are built with other code (signxml,
+and cryptography for encryption) so that a verifier bug cannot hide itself in both.
 A forgery starts from a genuine response of the GAR simulator (``SimulatedGar``), is
 edited with lxml, and is (re-)signed here with real keys: the GAR simulator's own key
 (trusted by the proxy's metadata) or a freshly generated attacker key.
@@ -18,8 +19,12 @@ from dataclasses import dataclass
 from functools import cache
 
 from cryptography import x509
+from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
 from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import padding as block_padding
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.x509.oid import NameOID
 from lxml import etree
 from signxml import XMLSigner, methods
@@ -276,27 +281,86 @@ def wrap(response: etree._Element, variant: str, edit) -> etree._Element:
     return response
 
 
-# --------------------------------------------------------------------------- encryption
+# --------------------------------------------------------------------------- XML encryption
 
 XENC = "http://www.w3.org/2001/04/xmlenc#"
 XENC11 = "http://www.w3.org/2009/xmlenc11#"
-RSA_1_5 = XENC + "rsa-1_5"
 RSA_OAEP_MGF1P = XENC + "rsa-oaep-mgf1p"
-AES128_GCM, AES256_GCM = XENC11 + "aes128-gcm", XENC11 + "aes256-gcm"
-AES128_CBC, AES256_CBC = XENC + "aes128-cbc", XENC + "aes256-cbc"
+RSA_OAEP = XENC11 + "rsa-oaep"
+RSA_1_5 = XENC + "rsa-1_5"
+AES128_GCM = XENC11 + "aes128-gcm"
+AES192_GCM = XENC11 + "aes192-gcm"
+AES256_GCM = XENC11 + "aes256-gcm"
+AES128_CBC = XENC + "aes128-cbc"
+AES256_CBC = XENC + "aes256-cbc"
 TRIPLEDES_CBC = XENC + "tripledes-cbc"
-_CONTENT_KEYS = {AES128_GCM: 16, AES256_GCM: 32, AES128_CBC: 16, AES256_CBC: 32,
-                 TRIPLEDES_CBC: 24}
+SHA384 = "http://www.w3.org/2001/04/xmldsig-more#sha384"
+SHA512 = XENC + "sha512"
+MGF1_SHA1, MGF1_SHA256, MGF1_SHA384, MGF1_SHA512 = (
+    f"{XENC11}mgf1sha{n}" for n in (1, 256, 384, 512))
+_CONTENT_KEY_BYTES = {AES128_GCM: 16, AES192_GCM: 24, AES256_GCM: 32, AES128_CBC: 16,
+                      AES256_CBC: 32, TRIPLEDES_CBC: 24}
+_OAEP_HASHES: dict[str, type[hashes.HashAlgorithm]] = {
+    SHA1: hashes.SHA1, SHA256: hashes.SHA256, SHA384: hashes.SHA384, SHA512: hashes.SHA512,
+    MGF1_SHA1: hashes.SHA1, MGF1_SHA256: hashes.SHA256, MGF1_SHA384: hashes.SHA384,
+    MGF1_SHA512: hashes.SHA512}
+
+
+def encrypt_assertion(response: etree._Element, cert_pem: bytes, **algorithms
+                      ) -> etree._Element:
+    """Replace the response's assertion by an ``EncryptedAssertion`` for ``cert_pem``.
+
+    ``algorithms`` as in :func:`encrypt_element`.
+    """
+    encrypt_element(assertion_of(response), "EncryptedAssertion", cert_pem, **algorithms)
+    return response
+
+
+def encrypt_element(element: etree._Element, wrapper: str, cert_pem: bytes, *,
+                    content: str = AES256_GCM, key_transport: str = RSA_OAEP_MGF1P,
+                    oaep_digest: str | None = None, mgf: str | None = None,
+                    oaep_label: bytes = b"", key_beside_data: bool = False) -> etree._Element:
+    """Replace ``element`` by a ``saml:<wrapper>`` (``EncryptedAssertion``, ``EncryptedID``).
+
+    Built as XML Encryption says, with lxml and cryptography only (never pysaml2, the
+    proxy or ``xmlsec1``): a fresh content key encrypts the serialized element with
+    ``content`` (allowed or not, so that the proxy's refusals are proved) and is wrapped
+    for the certificate's RSA key with ``key_transport``. ``oaep_digest`` and ``mgf``
+    are declared (``ds:DigestMethod``, ``xenc11:MGF``) and used when given, SHA-1 when not;
+    ``oaep_label`` goes in ``xenc:OAEPparams``. The encrypted key goes in the data's
+    ``KeyInfo``, or beside the data (``key_beside_data``).
+    """
+    key = os.urandom(_CONTENT_KEY_BYTES[content])
+    cipher_value = _content_ciphertext(content, key, etree.tostring(element))
+    wrapped = _wrapped_key(key_transport, cert_pem, key, oaep_digest, mgf, oaep_label)
+    encrypted = etree.Element(etree.QName(SAML, wrapper), nsmap={"saml": SAML})
+    data = etree.SubElement(encrypted, etree.QName(XENC, "EncryptedData"),
+                            Type=XENC + "Element", nsmap={"xenc": XENC, "ds": DS})
+    etree.SubElement(data, etree.QName(XENC, "EncryptionMethod"), Algorithm=content)
+    encrypted_key = etree.Element(etree.QName(XENC, "EncryptedKey"), nsmap={"xenc": XENC})
+    method = etree.SubElement(encrypted_key, etree.QName(XENC, "EncryptionMethod"),
+                              Algorithm=key_transport)
+    if oaep_digest:
+        etree.SubElement(method, etree.QName(DS, "DigestMethod"), Algorithm=oaep_digest)
+    if mgf:
+        etree.SubElement(method, etree.QName(XENC11, "MGF"), Algorithm=mgf)
+    if oaep_label:
+        etree.SubElement(method, etree.QName(XENC, "OAEPparams")).text = (
+            base64.b64encode(oaep_label).decode("ascii"))
+    _cipher_data(encrypted_key, wrapped)
+    if key_beside_data:
+        _cipher_data(data, cipher_value)
+        encrypted.append(encrypted_key)
+    else:
+        etree.SubElement(data, etree.QName(DS, "KeyInfo")).append(encrypted_key)
+        _cipher_data(data, cipher_value)
+    element.getparent().replace(element, encrypted)
+    return encrypted
 
 
 def _content_ciphertext(algorithm: str, key: bytes, plaintext: bytes) -> bytes:
     """XML Encryption's CipherValue: IV then ciphertext (then the GCM tag)."""
-    from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
-    from cryptography.hazmat.primitives import padding as block_padding
-    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-    if algorithm in (AES128_GCM, AES256_GCM):
+    if algorithm in (AES128_GCM, AES192_GCM, AES256_GCM):
         nonce = os.urandom(12)
         return nonce + AESGCM(key).encrypt(nonce, plaintext, None)
     block = TripleDES(key) if algorithm == TRIPLEDES_CBC else algorithms.AES(key)
@@ -307,38 +371,18 @@ def _content_ciphertext(algorithm: str, key: bytes, plaintext: bytes) -> bytes:
     return iv + encryptor.update(padded) + encryptor.finalize()
 
 
-def _wrapped_key(algorithm: str, cert_pem: bytes, key: bytes) -> bytes:
+def _wrapped_key(algorithm: str, cert_pem: bytes, key: bytes, oaep_digest: str | None,
+                 mgf: str | None, label: bytes) -> bytes:
     public_key = x509.load_pem_x509_certificate(cert_pem).public_key()
     assert isinstance(public_key, rsa.RSAPublicKey)
     if algorithm == RSA_1_5:
         return public_key.encrypt(key, padding.PKCS1v15())
-    oaep = padding.OAEP(mgf=padding.MGF1(hashes.SHA1()), algorithm=hashes.SHA1(), label=None)
+    oaep = padding.OAEP(mgf=padding.MGF1(_OAEP_HASHES[mgf or MGF1_SHA1]()),
+                        algorithm=_OAEP_HASHES[oaep_digest or SHA1](), label=label or None)
     return public_key.encrypt(key, oaep)
 
 
-def encrypt_assertion(response: etree._Element, cert_pem: bytes, *, key_transport: str,
-                      content: str) -> etree._Element:
-    """Replace the response's assertion by an ``EncryptedAssertion`` for ``cert_pem``.
-
-    Built as XML Encryption says, with lxml and cryptography only (never pysaml2 nor
-    ``xmlsec1``): a fresh content key encrypts the serialized assertion with ``content``
-    and is wrapped for the certificate's RSA key with ``key_transport``.
-    """
-    assertion = assertion_of(response)
-    key = os.urandom(_CONTENT_KEYS[content])
-    ciphertext = _content_ciphertext(content, key, etree.tostring(assertion))
-    wrapped = _wrapped_key(key_transport, cert_pem, key)
-    x, d = f"{{{XENC}}}", f"{{{DS}}}"
-    encrypted = etree.Element(f"{{{SAML}}}EncryptedAssertion", nsmap={"saml": SAML})
-    data = etree.SubElement(encrypted, f"{x}EncryptedData", nsmap={"xenc": XENC},
-                            Type=XENC + "Element")
-    etree.SubElement(data, f"{x}EncryptionMethod", Algorithm=content)
-    key_info = etree.SubElement(data, f"{d}KeyInfo", nsmap={"ds": DS})
-    encrypted_key = etree.SubElement(key_info, f"{x}EncryptedKey")
-    etree.SubElement(encrypted_key, f"{x}EncryptionMethod", Algorithm=key_transport)
-    etree.SubElement(etree.SubElement(encrypted_key, f"{x}CipherData"),
-                     f"{x}CipherValue").text = base64.b64encode(wrapped).decode("ascii")
-    etree.SubElement(etree.SubElement(data, f"{x}CipherData"),
-                     f"{x}CipherValue").text = base64.b64encode(ciphertext).decode("ascii")
-    assertion.getparent().replace(assertion, encrypted)
-    return response
+def _cipher_data(parent: etree._Element, value: bytes) -> None:
+    cipher_data = etree.SubElement(parent, etree.QName(XENC, "CipherData"))
+    etree.SubElement(cipher_data, etree.QName(XENC, "CipherValue")).text = (
+        base64.b64encode(value).decode("ascii"))

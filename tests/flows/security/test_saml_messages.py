@@ -105,6 +105,17 @@ def test_clock_skew_within_tolerance_is_accepted(attempt):
     assert_accepted_as(attempt, page, PUPIL)
 
 
+def test_a_response_without_its_own_issuer_is_accepted(attempt):
+    """Optional on an unsigned Response (SAML profiles §4.1.4.2): the assertion's counts.
+
+    Before: pysaml2 accepted it, then the proxy read the Response's Issuer (HTTP 500).
+    """
+    response = attempt.genuine(sign_response=False)
+    response.remove(response.find("saml:Issuer", forge.NS))
+
+    assert_accepted_as(attempt, attempt.post(response), PUPIL)
+
+
 def test_same_response_twice_on_one_worker_is_refused(attempt, pix_db, all_logs):
     encoded = attempt.genuine_b64()
     assert_accepted_as(attempt, attempt.post(encoded), PUPIL)

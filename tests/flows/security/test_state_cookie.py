@@ -116,15 +116,12 @@ def test_every_single_bit_flip_of_a_sealed_value_is_detected():
     codec = StateCookieCodec("k" * 32)
     sealed = codec.seal(COOKIE, {"SESSION_ID": "urn:uuid:1", "pix": {"oidc_request": "a=b"}})
     assert codec.open(COOKIE, sealed)["pix"] == {"oidc_request": "a=b"}
-    for index in range(len(sealed)):
-        for bit in range(7):
-            flipped = flip(sealed, index, bit)
-            try:
-                opened = codec.open(COOKIE, flipped)
-            except TamperedStateCookie:
-                continue
-            # base64's last character has spare bits: a flip there may decode the same bytes
-            assert opened == codec.open(COOKIE, sealed), (index, bit)
+    for payload in ("a", "ab", "abc"):  # every length modulo 3: base64's spare bits
+        sealed = codec.seal(COOKIE, {"SESSION_ID": "urn:uuid:1", "x": payload})
+        for index in range(len(sealed)):
+            for bit in range(7):
+                with pytest.raises(TamperedStateCookie):
+                    codec.open(COOKIE, flip(sealed, index, bit))
 
 
 def test_the_seal_is_bound_to_the_cookie_name():
