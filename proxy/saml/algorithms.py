@@ -39,7 +39,7 @@ ENCRYPTION_REFUSED = "encryption_algorithm_not_allowed"
 """The refusal codes (log, audit, metrics) of a message naming an algorithm not listed."""
 
 # Encryption (the GAR may encrypt assertions; observed integrations do not). The table,
-# with the reasons, is in docs/security.md and docs/adr/0011-encryption-algorithms.md.
+# with the reasons, is in docs/security.md and docs/adr/0015-encryption-algorithms.md.
 
 RSA_OAEP_MGF1P = XENC + "rsa-oaep-mgf1p"
 RSA_OAEP = XENC11 + "rsa-oaep"
