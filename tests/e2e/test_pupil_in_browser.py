@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from pix_core.domain.framework import PIX_FRAMEWORK
+from pix_core.evaluation.domain.framework import PIX_FRAMEWORK
 
 pytestmark = pytest.mark.e2e
 

@@ -10,8 +10,8 @@ import re
 import pytest
 
 from gar_sim.users import SCHOOL_UAI
-from pix_core.adapters.campaign_positioning import ContentCatalog
-from pix_core.content import default_content
+from pix_core.campaigns.adapters.target_catalog import ContentCatalog
+from pix_core.evaluation.adapters.content_bank import default_content
 from pixgar.cli import main as pixgar
 from roster.reading.synthetic import SyntheticPupil, siecle_xml
 from tests.flows.conftest import Browser

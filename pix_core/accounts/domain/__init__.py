@@ -1,1 +1,1 @@
-"""Pix accounts beyond the GAR: e-mail + password login methods, masked hints."""
+"""Users, login methods, the GAR identity and school context, passwords. No I/O."""

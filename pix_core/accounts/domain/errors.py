@@ -1,8 +1,30 @@
-"""Errors about Pix (e-mail) accounts; ``kind`` is log-safe (never an e-mail)."""
+"""Errors about accounts and logins; ``kind`` is log-safe (never an e-mail or a name)."""
 
 from __future__ import annotations
 
-from pix_core.domain.errors import PixError
+from pix_core.shared.domain.errors import PixError
+
+
+class AuthenticationFailed(PixError):
+    """The identity provider refused the login, or its answer could not be trusted."""
+
+    kind = "authentication_failed"
+
+
+class IdentityProviderUnavailable(PixError):
+    """The identity provider could not be reached or answered nonsense."""
+
+    kind = "provider_unavailable"
+
+
+class InvalidLoginInitiation(PixError):
+    """A third-party initiated login that does not come from our issuer or targets elsewhere."""
+
+    kind = "invalid_login_initiation"
+
+
+class UserNotFound(PixError):
+    kind = "user_not_found"
 
 
 class OrgaLoginFailed(PixError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from pix_core.domain.users import AuthenticationMethod, IdentityProvider, User
+from pix_core.accounts.domain.users import AuthenticationMethod, IdentityProvider, User
 
 
 class UserRepository(Protocol):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
@@ -65,6 +66,14 @@ class SchoolContext:
     groups: tuple[SchoolGroup, ...] = ()
     siecle: SiecleClaims | None = None
 
+    @property
+    def is_staff(self) -> bool:
+        """A GAR profile other than pupil (``National_elv``) or parent (``National_tut``)."""
+        return any(p not in NOT_STAFF_PROFILES for p in self.profiles)
+
+
+NOT_STAFF_PROFILES = frozenset({"National_elv", "National_tut"})
+
 
 @dataclass(frozen=True)
 class GarIdentity:
@@ -110,7 +119,7 @@ class AuthenticationMethod:
 
     ``GAR``: ``external_identifier`` is the proxy's ``sub``, unique per provider, and
     ``school`` the latest school context. ``PIX``: ``email`` (lower case) +
-    ``password_hash`` (see ``domain.accounts.passwords``), no external identifier.
+    ``password_hash`` (see ``accounts.domain.passwords``), no external identifier.
     """
 
     id: int | None
@@ -123,6 +132,14 @@ class AuthenticationMethod:
     school: SchoolContext | None = None
     email: str | None = None
     password_hash: str | None = None
+
+    @property
+    def is_gar(self) -> bool:
+        return self.identity_provider is IdentityProvider.GAR
+
+    @property
+    def is_pix(self) -> bool:
+        return self.identity_provider is IdentityProvider.PIX
 
     @classmethod
     def for_gar(
@@ -153,3 +170,11 @@ class AuthenticationMethod:
 def normalize_email(email: str) -> str:
     """E-mail addresses are compared trimmed and in lower case."""
     return email.strip().lower()
+
+
+def latest_gar_school(methods: Iterable[AuthenticationMethod]) -> SchoolContext | None:
+    """The school context of the most recent GAR login among ``methods``, if any."""
+    gar = [m for m in methods if m.is_gar and m.school is not None]
+    if not gar:
+        return None
+    return max(gar, key=lambda m: (m.last_logged_at or m.created_at, m.id or 0)).school

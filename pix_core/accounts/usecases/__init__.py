@@ -1,1 +1,1 @@
-"""Use cases: one verb per module, repositories and clock passed in as arguments."""
+"""Account use cases: one verb per module, repositories and clock passed in."""

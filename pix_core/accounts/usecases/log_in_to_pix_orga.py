@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from kernel.clock import Clock
-from pix_core.domain.accounts.errors import OrgaLoginFailed
-from pix_core.domain.accounts.passwords import verify_password
-from pix_core.domain.repositories import AuthenticationMethodRepository
+from pix_core.accounts.domain.errors import OrgaLoginFailed
+from pix_core.accounts.domain.passwords import verify_password
+from pix_core.accounts.domain.repositories import AuthenticationMethodRepository
 
 
 def log_in_to_pix_orga(

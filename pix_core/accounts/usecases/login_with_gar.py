@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kernel.clock import Clock
-from pix_core.domain.errors import UserNotFound
-from pix_core.domain.repositories import AuthenticationMethodRepository, UserRepository
-from pix_core.domain.users import AuthenticationMethod, GarIdentity, IdentityProvider, User
+from pix_core.accounts.domain.errors import UserNotFound
+from pix_core.accounts.domain.repositories import AuthenticationMethodRepository, UserRepository
+from pix_core.accounts.domain.users import AuthenticationMethod, GarIdentity, IdentityProvider, User
 
 
 @dataclass(frozen=True)

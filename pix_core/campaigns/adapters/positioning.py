@@ -1,38 +1,33 @@
-"""The one link between campaigns and the positioning engine (assessment API).
+"""The one link from campaigns to evaluation's assessments.
 
 ``PositioningAssessments`` implements the campaigns' ``CampaignAssessments`` port with
-``start_assessment`` / ``compute_profile`` over the request's assessment repositories;
-``ContentCatalog`` offers the content's competences and tubes as target profiles,
-grouped by area for the campaign form.
+evaluation's use cases (``start_assessment``, ``compute_profile``) over the request's
+assessment repositories: campaigns never touch assessments otherwise.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from typing import Any
 
 from kernel.clock import Clock
-from pix_core.domain.assessment import AssessmentKind, AssessmentNotFound, latest_by_skill
-from pix_core.domain.campaigns import (
-    AssessmentResult,
-    TargetArea,
-    TargetChoice,
-    TargetCompetence,
-    choices_of,
+from pix_core.campaigns.domain.participations import AssessmentResult
+from pix_core.evaluation.domain.assessments import (
+    AssessmentKind,
+    AssessmentRepositories,
+    latest_by_skill,
 )
-from pix_core.domain.framework import Area, LearningContent
-from pix_core.domain.scoring import DEFAULT_MAX_OPEN_LEVEL
-from pix_core.usecases.compute_profile import compute_profile
-from pix_core.usecases.start_assessment import start_assessment
-
-ASSESSMENT_PATH = "/evaluations/{id}"
+from pix_core.evaluation.domain.errors import AssessmentNotFound
+from pix_core.evaluation.domain.framework import LearningContent
+from pix_core.evaluation.domain.scoring import DEFAULT_MAX_OPEN_LEVEL
+from pix_core.evaluation.usecases.compute_profile import compute_profile
+from pix_core.evaluation.usecases.start_assessment import start_assessment
 
 
 class PositioningAssessments:
-    """``repos``: anything with ``assessments``, ``answers``, ``knowledge_elements``."""
+    """Over the request's unit of work (``repos``), as ``create_app`` wires it."""
 
-    def __init__(self, repos: Any, content: LearningContent, clock: Clock,
+    def __init__(self, repos: AssessmentRepositories, content: LearningContent, clock: Clock,
                  rng: random.Random | None = None,
                  max_open_level: int = DEFAULT_MAX_OPEN_LEVEL) -> None:
         self.repos, self.content, self.clock = repos, content, clock
@@ -60,34 +55,3 @@ class PositioningAssessments:
         current = latest_by_skill(self.repos.knowledge_elements.list_for_user(user_id))
         validated = frozenset(s for s, e in current.items() if e.validated)
         return AssessmentResult(scores.total, validated)
-
-    def path(self, assessment_id: int) -> str:
-        return ASSESSMENT_PATH.format(id=assessment_id)
-
-
-class ContentCatalog:
-    """Each competence with content, whole or tube by tube, grouped by area."""
-
-    def __init__(self, content: LearningContent) -> None:
-        self._areas = [area for area in (_target_area(content, a)
-                                         for a in content.framework.areas) if area.competences]
-
-    def areas(self) -> list[TargetArea]:
-        return list(self._areas)
-
-    def choices(self) -> list[TargetChoice]:
-        return choices_of(self._areas)
-
-
-def _target_area(content: LearningContent, area: Area) -> TargetArea:
-    competences = []
-    for competence in area.competences:
-        skills = tuple(s.id for s in content.skills_of_competence(competence.code))
-        if not skills:
-            continue
-        tubes = tuple(TargetChoice("tube", tube.id, f"{competence.code} · {tube.name}",
-                                   tube.skill_ids, name=tube.name)
-                      for tube in (content.tubes[t] for t in competence.tube_ids))
-        whole = TargetChoice("competence", competence.code, competence.title, skills)
-        competences.append(TargetCompetence(whole, tubes))
-    return TargetArea(area.code, area.name, tuple(competences))

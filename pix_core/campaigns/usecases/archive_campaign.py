@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from kernel.clock import Clock
-from pix_core.domain.campaigns import Campaign, CampaignRepository
-from pix_core.domain.memberships import MembershipRepository, OrganizationRepository
-from pix_core.usecases.show_campaign_dashboard import campaign_of_organization
+from pix_core.campaigns.domain.campaigns import Campaign, CampaignRepository
+from pix_core.campaigns.usecases.show_campaign_dashboard import campaign_of_organization
+from pix_core.orga.domain.memberships import MembershipRepository
+from pix_core.orga.domain.organizations import OrganizationRepository
 
 
 def archive_campaign(

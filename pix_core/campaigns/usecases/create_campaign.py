@@ -5,19 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from kernel.clock import Clock
-from pix_core.domain.campaigns import (
+from pix_core.campaigns.domain.campaigns import (
     MAX_CODE_ATTEMPTS,
     Campaign,
     CampaignRepository,
-    CodeSpaceExhausted,
-    CodeTaken,
-    InvalidCampaign,
-    TargetCatalog,
-    TargetProfile,
     generate_code,
 )
-from pix_core.domain.memberships import MembershipRepository, OrganizationRepository
-from pix_core.usecases.authorize_member import authorize_member
+from pix_core.campaigns.domain.errors import CodeSpaceExhausted, CodeTaken, InvalidCampaign
+from pix_core.campaigns.domain.target_profiles import TargetCatalog, TargetProfile
+from pix_core.orga.domain.memberships import MembershipRepository
+from pix_core.orga.domain.organizations import OrganizationRepository
+from pix_core.orga.usecases.authorize_member import authorize_member
 
 MAX_NAME_LENGTH = 255
 

@@ -10,19 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kernel.clock import Clock
-from pix_core.domain.campaigns import (
+from pix_core.campaigns.domain.campaigns import Campaign, CampaignRepository, normalize_code
+from pix_core.campaigns.domain.errors import (
     AlreadyParticipating,
-    Campaign,
     CampaignArchived,
-    CampaignAssessments,
     CampaignNotFound,
-    CampaignParticipation,
-    CampaignRepository,
-    ParticipationRepository,
-    normalize_code,
 )
-from pix_core.domain.memberships import has_roster
-from pix_core.domain.reconciliation import LearnerLinkRepository
+from pix_core.campaigns.domain.participations import (
+    CampaignAssessments,
+    CampaignParticipation,
+    ParticipationRepository,
+)
+from pix_core.orga.domain.learners import LearnerLinkRepository
+from pix_core.orga.domain.organizations import has_roster
 
 
 @dataclass(frozen=True)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pix_core.domain.campaigns import Campaign, CampaignRepository, ParticipationRepository
-from pix_core.domain.memberships import (
-    Membership,
-    MembershipRepository,
-    Organization,
-    OrganizationRepository,
-)
-from pix_core.usecases.authorize_member import authorize_member
+from pix_core.campaigns.domain.campaigns import Campaign, CampaignRepository
+from pix_core.campaigns.domain.participations import ParticipationRepository
+from pix_core.orga.domain.memberships import Membership, MembershipRepository
+from pix_core.orga.domain.organizations import OrganizationRepository
+from pix_core.orga.usecases.authorize_member import authorize_member
+from roster.domain.learners import Organization
 
 
 @dataclass(frozen=True)

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from kernel.clock import Clock
-from pix_core.domain.campaigns import (
+from pix_core.campaigns.domain.campaigns import CampaignRepository
+from pix_core.campaigns.domain.errors import NotReadyToShare, ParticipationNotFound
+from pix_core.campaigns.domain.participations import (
     CampaignAssessments,
     CampaignParticipation,
-    CampaignRepository,
-    NotReadyToShare,
-    ParticipationNotFound,
     ParticipationRepository,
 )
-from pix_core.usecases.join_campaign import find_campaign
-from pix_core.usecases.show_my_participation import refresh_status
+from pix_core.campaigns.usecases.join_campaign import find_campaign
+from pix_core.campaigns.usecases.show_my_participation import refresh_status
 
 
 def share_campaign_results(

@@ -4,25 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pix_core.domain.campaigns import (
-    Campaign,
-    CampaignNotFound,
-    CampaignRepository,
+from pix_core.campaigns.domain.campaigns import Campaign, CampaignRepository, normalize_code
+from pix_core.campaigns.domain.dashboard import (
     ClassGroup,
     DashboardLine,
-    ParticipationRepository,
     campaign_csv,
     dashboard_lines,
     group_by_class,
-    normalize_code,
 )
-from pix_core.domain.memberships import (
-    Membership,
-    MembershipRepository,
-    Organization,
-    OrganizationRepository,
-)
-from pix_core.usecases.authorize_member import authorize_member
+from pix_core.campaigns.domain.errors import CampaignNotFound
+from pix_core.campaigns.domain.participations import ParticipationRepository
+from pix_core.orga.domain.memberships import Membership, MembershipRepository
+from pix_core.orga.domain.organizations import OrganizationRepository
+from pix_core.orga.usecases.authorize_member import authorize_member
+from roster.domain.learners import Organization
 
 
 @dataclass(frozen=True)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pix_core.domain.campaigns import (
-    Campaign,
+from pix_core.campaigns.domain.campaigns import Campaign, CampaignRepository
+from pix_core.campaigns.domain.participations import (
     CampaignAssessments,
     CampaignParticipation,
-    CampaignRepository,
     ParticipationRepository,
     ParticipationStatus,
 )
-from pix_core.domain.memberships import Organization, display_name
-from pix_core.usecases.join_campaign import find_campaign
+from pix_core.campaigns.usecases.join_campaign import find_campaign
+from pix_core.orga.domain.organizations import display_name
+from roster.domain.learners import Organization
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class MyParticipation:
     campaign: Campaign
     organization: Organization
     participation: CampaignParticipation | None
-    assessment_path: str | None  # where to answer, while started
+    assessment_id: int | None  # the assessment to answer, while started
 
     @property
     def organization_name(self) -> str:
@@ -50,10 +50,10 @@ def show_my_participation(
     campaign = find_campaign(campaigns, code)
     assert campaign.id is not None
     participation = participations.find(campaign.id, user_id)
-    path = None
+    in_progress = None
     if participation is not None:
         participation = refresh_status(participation, assessments, participations)
-        if (participation.status is ParticipationStatus.STARTED
-                and participation.assessment_id is not None):
-            path = assessments.path(participation.assessment_id)
-    return MyParticipation(campaign, campaigns.organization_of(campaign), participation, path)
+        if participation.status is ParticipationStatus.STARTED:
+            in_progress = participation.assessment_id
+    return MyParticipation(campaign, campaigns.organization_of(campaign), participation,
+                           in_progress)

@@ -1,26 +1,18 @@
 """Alembic environment: the URL comes from ``config.attributes`` (see ``migrate.py``).
 
-The schema is pix_core's tables and the roster's (``roster.sql.tables``), all on the one
-shared metadata of ``kernel.sql.base``.
+The schema is every context's tables and the roster's (``database.schema``), all on the
+one shared metadata of ``kernel.sql.base``.
 """
 
 from __future__ import annotations
 
 from alembic import context
 
-from kernel.sql.base import Base
 from kernel.sql.engine import make_engine
-from pix_core.adapters.sql import (  # noqa: F401  (they register their tables)
-    assessment_tables,
-    campaign_tables,
-    membership_tables,
-    rate_limit_counters,
-    tables,
-)
-from roster.sql import tables as roster_tables  # noqa: F401  (organizations, learners)
+from pix_core.database.schema import METADATA
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = METADATA
 
 
 def _url() -> str:

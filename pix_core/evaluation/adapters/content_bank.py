@@ -1,8 +1,8 @@
-"""The learning content: one YAML file per competence (``1.1.yaml`` … ``5.2.yaml``).
+"""The content bank's files: ``evaluation/content/``, one YAML file per competence.
 
 ``load_content()`` reads and checks them (``domain.content.build_content``); ``create_app``
 calls it, so an invalid file stops the application at start-up with a message naming
-the file and the entry. Challenges are original to this project.
+the file and the entry.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from pathlib import Path
 
 import yaml
 
-from pix_core.domain.content import ContentError, build_content
-from pix_core.domain.framework import LearningContent
+from pix_core.evaluation.domain.content import ContentError, build_content
+from pix_core.evaluation.domain.framework import LearningContent
 
-CONTENT_DIR = Path(__file__).resolve().parent
+CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 
 
 def load_content(directory: Path = CONTENT_DIR) -> LearningContent:

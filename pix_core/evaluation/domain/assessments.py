@@ -1,8 +1,9 @@
-"""Assessments (a pupil's test), their answers and the knowledge elements they produce.
+"""Assessments, their answers and the knowledge elements they produce.
 
-An assessment asks challenges one at a time; ``current_challenge_id`` is the one in
-progress (kept in the database, so it survives reloads and restarts). Each answer gives
-knowledge elements: one per skill whose state it settles (see ``domain.positioning``).
+An assessment is one sitting of challenges asked one at a time (what pupils read as an
+"évaluation"); ``current_challenge_id`` is the one in progress (kept in the database, so
+it survives reloads and restarts). Each answer gives
+knowledge elements: one per skill whose state it settles (see ``positioning``).
 ``kind`` is ``competence`` (a competence evaluation from the profile) or ``campaign``
 (a Pix Orga parcours; ``campaign_participation_id`` then points at the participation).
 """
@@ -15,7 +16,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from pix_core.domain.errors import PixError
+from pix_core.evaluation.domain.framework import Framework
 
 
 class AssessmentKind(StrEnum):
@@ -55,6 +56,10 @@ class Assessment:
     def is_completed(self) -> bool:
         return self.state is AssessmentState.COMPLETED
 
+    def evaluates(self, competence_code: str) -> bool:
+        """A competence evaluation of ``competence_code`` (started from the profile)."""
+        return self.kind is AssessmentKind.COMPETENCE and self.competence_code == competence_code
+
     def asking(self, challenge_id: str | None, now: datetime) -> Assessment:
         """Move to the next challenge, or complete when there is none."""
         state = AssessmentState.STARTED if challenge_id else AssessmentState.COMPLETED
@@ -85,41 +90,29 @@ class KnowledgeElement:
         return self.status is KnowledgeStatus.VALIDATED
 
 
+def started_competence_evaluation(
+    assessments: Iterable[Assessment], competence_code: str
+) -> Assessment | None:
+    """The latest competence evaluation of ``competence_code`` still going on, if any."""
+    for assessment in reversed(list(assessments)):
+        if assessment.evaluates(competence_code) and not assessment.is_completed:
+            return assessment
+    return None
+
+
+def assessment_title(assessment: Assessment, framework: Framework) -> str:
+    """What the pages call it: the competence evaluated, or "Parcours" for a campaign's."""
+    if assessment.kind is AssessmentKind.COMPETENCE and assessment.competence_code:
+        try:
+            return framework.competence(assessment.competence_code).title
+        except KeyError:
+            pass
+    return "Parcours"
+
+
 def latest_by_skill(elements: Iterable[KnowledgeElement]) -> dict[str, KnowledgeElement]:
     """A user's current knowledge: the latest element of each skill (input in order)."""
     return {e.skill_id: e for e in elements}
-
-
-# --- errors (mapped to HTTP statuses in adapters/http/errors.py) ----------------------
-
-
-class AssessmentNotFound(PixError):
-    """No such assessment for this user (another user's assessment looks absent too)."""
-
-    kind = "assessment_not_found"
-
-
-class ChallengeNotCurrent(PixError):
-    """The answer is for a challenge that is not the one in progress."""
-
-    kind = "challenge_not_current"
-
-
-class AnswerAlreadyGiven(PixError):
-    kind = "answer_already_given"
-
-
-class AssessmentCompleted(PixError):
-    kind = "assessment_completed"
-
-
-class NothingToEvaluate(PixError):
-    """The target holds no skill with a challenge (unknown competence, empty profile)."""
-
-    kind = "nothing_to_evaluate"
-
-
-# --- repositories ----------------------------------------------------------------------
 
 
 class AssessmentRepository(Protocol):
@@ -152,3 +145,11 @@ class KnowledgeElementRepository(Protocol):
     def list_for_user(self, user_id: int) -> list[KnowledgeElement]:
         """Oldest first."""
         ...
+
+
+class AssessmentRepositories(Protocol):
+    """What the assessment use cases need (the SQL unit of work has them)."""
+
+    assessments: AssessmentRepository
+    answers: AnswerRepository
+    knowledge_elements: KnowledgeElementRepository

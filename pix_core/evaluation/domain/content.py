@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from pix_core.domain.framework import (
+from pix_core.evaluation.domain.framework import (
     PIX_FRAMEWORK,
     Area,
     Challenge,

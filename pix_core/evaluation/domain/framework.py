@@ -1,7 +1,7 @@
 """The Pix framework (référentiel): 5 areas holding 16 competences, and its content.
 
 ``PIX_FRAMEWORK`` is the bare framework (areas and competences). The learning content
-(tubes, skills, challenges) is data read from ``pix_core/content/`` and checked by
+(tubes, skills, challenges) is data read from ``evaluation/content/`` and checked by
 ``build_content`` in ``domain/content.py``: it gives a :class:`LearningContent`, whose
 ``framework`` has the same shape with ``Competence.tube_ids`` filled in.
 """

@@ -28,8 +28,8 @@ import math
 import random
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
-from pix_core.domain.assessment import Answer, KnowledgeSource, KnowledgeStatus
-from pix_core.domain.framework import Challenge, LearningContent
+from pix_core.evaluation.domain.assessments import Answer, KnowledgeSource, KnowledgeStatus
+from pix_core.evaluation.domain.framework import Challenge, LearningContent
 
 START_LEVEL = 2.0
 PRIOR_SIGMA = 2.0

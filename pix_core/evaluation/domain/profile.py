@@ -1,12 +1,18 @@
-"""A user's profile: a score and a level per competence of the framework."""
+"""A user's profile: a score and a level per competence of the framework, and which
+competence evaluations it offers to start or resume."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from pix_core.domain.framework import Area, Competence, Framework
-from pix_core.domain.scoring import DEFAULT_MAX_OPEN_LEVEL, competence_level, max_pix_score
+from pix_core.evaluation.domain.assessments import Assessment, AssessmentKind
+from pix_core.evaluation.domain.framework import Area, Competence, Framework, LearningContent
+from pix_core.evaluation.domain.scoring import (
+    DEFAULT_MAX_OPEN_LEVEL,
+    competence_level,
+    max_pix_score,
+)
 
 
 @dataclass(frozen=True)
@@ -65,3 +71,24 @@ class Profile:
             for area in framework.areas
         )
         return cls(first_name, last_name, areas, max_pix_score(len(framework.competences)))
+
+
+@dataclass(frozen=True)
+class CompetenceEvaluations:
+    """The profile's cards: competences to resume, done, and those that have questions."""
+
+    started: frozenset[str]
+    completed: frozenset[str]
+    evaluable: frozenset[str]
+
+    @classmethod
+    def of(cls, assessments: Iterable[Assessment], content: LearningContent
+           ) -> CompetenceEvaluations:
+        started: set[str] = set()
+        completed: set[str] = set()
+        for assessment in assessments:
+            if assessment.kind is AssessmentKind.COMPETENCE and assessment.competence_code:
+                group = completed if assessment.is_completed else started
+                group.add(assessment.competence_code)
+        evaluable = {c.code for c in content.framework.competences if c.tube_ids}
+        return cls(frozenset(started), frozenset(completed - started), frozenset(evaluable))

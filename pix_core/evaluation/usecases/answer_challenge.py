@@ -7,21 +7,23 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from kernel.clock import Clock
-from pix_core.domain.assessment import (
+from pix_core.evaluation.domain.assessments import (
     Answer,
-    AnswerAlreadyGiven,
     Assessment,
-    AssessmentCompleted,
-    ChallengeNotCurrent,
+    AssessmentRepositories,
     KnowledgeElement,
     KnowledgeStatus,
     latest_by_skill,
 )
-from pix_core.domain.framework import LearningContent
-from pix_core.domain.positioning import infer, next_challenge
-from pix_core.domain.scoring import skill_pix_values
-from pix_core.usecases.show_current_challenge import get_own_assessment
-from pix_core.usecases.start_assessment import AssessmentRepositories
+from pix_core.evaluation.domain.errors import (
+    AnswerAlreadyGiven,
+    AssessmentCompleted,
+    ChallengeNotCurrent,
+)
+from pix_core.evaluation.domain.framework import LearningContent
+from pix_core.evaluation.domain.positioning import infer, next_challenge
+from pix_core.evaluation.domain.scoring import skill_pix_values
+from pix_core.evaluation.usecases.show_current_challenge import get_own_assessment
 
 
 @dataclass(frozen=True)

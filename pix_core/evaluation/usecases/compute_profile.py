@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pix_core.domain.assessment import KnowledgeElementRepository, latest_by_skill
-from pix_core.domain.framework import LearningContent
-from pix_core.domain.scoring import competence_level, competence_pix, skill_pix_values
+from pix_core.evaluation.domain.assessments import KnowledgeElementRepository, latest_by_skill
+from pix_core.evaluation.domain.framework import LearningContent
+from pix_core.evaluation.domain.scoring import competence_level, competence_pix, skill_pix_values
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pix_core.domain.assessment import Assessment, AssessmentNotFound
-from pix_core.domain.framework import Challenge, LearningContent
-from pix_core.usecases.start_assessment import AssessmentRepositories
+from pix_core.evaluation.domain.assessments import (
+    Assessment,
+    AssessmentRepositories,
+    assessment_title,
+)
+from pix_core.evaluation.domain.errors import AssessmentNotFound
+from pix_core.evaluation.domain.framework import Challenge, LearningContent
 
 
 @dataclass(frozen=True)
@@ -14,6 +18,7 @@ class CurrentChallenge:
     assessment: Assessment
     challenge: Challenge | None  # None once the assessment is completed
     answered_count: int
+    title: str
 
 
 def get_own_assessment(
@@ -33,4 +38,5 @@ def show_current_challenge(
     answered = len(repos.answers.list_for_assessment(assessment_id))
     challenge_id = assessment.current_challenge_id
     challenge = content.challenges.get(challenge_id) if challenge_id else None
-    return CurrentChallenge(assessment, challenge, answered)
+    title = assessment_title(assessment, content.framework)
+    return CurrentChallenge(assessment, challenge, answered, title)

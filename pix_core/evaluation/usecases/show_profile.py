@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from pix_core.domain.assessment import KnowledgeElementRepository
-from pix_core.domain.errors import UserNotFound
-from pix_core.domain.framework import Framework, LearningContent
-from pix_core.domain.profile import Profile
-from pix_core.domain.repositories import UserRepository
-from pix_core.domain.scoring import DEFAULT_MAX_OPEN_LEVEL
-from pix_core.usecases.compute_profile import compute_profile
+from pix_core.accounts.domain.errors import UserNotFound
+from pix_core.accounts.domain.repositories import UserRepository
+from pix_core.evaluation.domain.assessments import KnowledgeElementRepository
+from pix_core.evaluation.domain.framework import Framework, LearningContent
+from pix_core.evaluation.domain.profile import Profile
+from pix_core.evaluation.domain.scoring import DEFAULT_MAX_OPEN_LEVEL
+from pix_core.evaluation.usecases.compute_profile import compute_profile
 
 
 def show_profile(

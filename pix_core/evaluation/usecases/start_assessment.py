@@ -1,48 +1,21 @@
-"""Start an assessment on a set of skills (a competence evaluation or a campaign).
-
-The positioning API, for the pages and for Pix Orga campaigns. ``repos`` is anything
-with ``assessments``, ``answers`` and ``knowledge_elements`` repositories (the SQL unit
-of work has them); ``content`` the ``LearningContent`` (``pix_core.content``).
-
-* ``start_assessment(repos, content, clock, rng, *, user_id, target_skill_ids, kind,
-  competence_code=None, campaign_participation_id=None) -> Assessment``
-* ``start_competence_evaluation(repos, content, clock, rng, *, user_id, competence_code,
-  max_open_level) -> Assessment`` (resumes the started one)
-* ``show_current_challenge(repos, content, *, assessment_id, user_id) -> CurrentChallenge``
-* ``answer_challenge(repos, content, clock, rng, *, assessment_id, user_id, challenge_id,
-  answer) -> AnswerOutcome`` (``correct``, ``finished``, ``assessment``)
-* ``compute_profile(knowledge_elements, content, *, user_id, max_open_level) -> Scores``
-
-The caller commits the unit of work. Errors: ``AssessmentNotFound``, ``ChallengeNotCurrent``,
-``AnswerAlreadyGiven``, ``AssessmentCompleted``, ``NothingToEvaluate``
-(``domain.assessment``).
-"""
+"""Start an assessment on a set of skills (a competence evaluation or a campaign's)."""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from typing import Protocol
 
 from kernel.clock import Clock
-from pix_core.domain.assessment import (
-    AnswerRepository,
+from pix_core.evaluation.domain.assessments import (
     Assessment,
     AssessmentKind,
-    AssessmentRepository,
+    AssessmentRepositories,
     AssessmentState,
-    KnowledgeElementRepository,
-    NothingToEvaluate,
     latest_by_skill,
 )
-from pix_core.domain.framework import LearningContent
-from pix_core.domain.positioning import next_challenge
-
-
-class AssessmentRepositories(Protocol):
-    assessments: AssessmentRepository
-    answers: AnswerRepository
-    knowledge_elements: KnowledgeElementRepository
+from pix_core.evaluation.domain.errors import NothingToAssess
+from pix_core.evaluation.domain.framework import LearningContent
+from pix_core.evaluation.domain.positioning import next_challenge
 
 
 def start_assessment(
@@ -64,7 +37,7 @@ def start_assessment(
     """
     target = tuple(s for s in dict.fromkeys(target_skill_ids) if s in content.skills)
     if not target:
-        raise NothingToEvaluate()
+        raise NothingToAssess()
     known = latest_by_skill(repos.knowledge_elements.list_for_user(user_id))
     seen = repos.answers.challenge_ids_for_user(user_id)
     first = next_challenge(content, target, known, [], seen, rng)

@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from pix_core.domain.errors import PixError
 from roster.domain.learners import Organization
 
 INVITATION_LIFETIME = timedelta(days=30)
@@ -24,18 +23,6 @@ def new_token() -> str:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-class InvitationNotFound(PixError):
-    """Unknown, expired, or already used."""
-
-    kind = "invitation_not_found"
-
-
-class InvitationRefused(PixError):
-    """The form of the invitation page is incomplete or the password is wrong."""
-
-    kind = "invitation_refused"
 
 
 @dataclass(frozen=True)
@@ -91,10 +78,3 @@ class Member:
 class MemberDirectory(Protocol):
     def members(self, organization_id: int) -> list[Member]: ...
 
-
-STAFF_EXCLUDED_PROFILES = frozenset({"National_elv", "National_tut"})
-
-
-def is_staff(profiles: tuple[str, ...] | list[str]) -> bool:
-    """A GAR profile other than pupil (``National_elv``) or parent (``National_tut``)."""
-    return any(p not in STAFF_EXCLUDED_PROFILES for p in profiles)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
-from typing import Protocol
 
-from pix_core.domain.memberships import RosterLine
-from roster.domain.matching import RosterEntry
+from pix_core.shared.domain.rate_limit import ATTEMPT_WINDOW, RateLimitRule
+
+RECONCILIATION_PER_USER = RateLimitRule("reconciliation_user", 10, ATTEMPT_WINDOW)
+""""Avant de commencer" answers (names and birth date), per logged-in user."""
 
 
 class ReconciliationStatus(StrEnum):
@@ -19,6 +20,11 @@ class ReconciliationStatus(StrEnum):
     NO_MATCH = "no_match"                      # nobody matches: try again
     AMBIGUOUS = "ambiguous"                    # homonyms: ask the teacher
     TAKEN = "taken"                            # the learner belongs to another account
+
+
+READY_STATUSES = frozenset({ReconciliationStatus.NO_ROSTER, ReconciliationStatus.TIED,
+                            ReconciliationStatus.ALREADY_IDENTIFIED})
+"""The pupil may go on (join the campaign that sent them here)."""
 
 
 @dataclass(frozen=True)
@@ -34,39 +40,11 @@ class Answers:
 
 
 @dataclass(frozen=True)
-class LearnerLink:
-    """A learner of an organisation and the account it is tied to, if any."""
-
-    learner_id: int
-    organization_id: int
-    ine: str
-    user_id: int | None
-    is_active: bool
-
-    def tied_to_other_than(self, user_id: int) -> bool:
-        return self.user_id is not None and self.user_id != user_id
-
-
-@dataclass(frozen=True)
 class Reconciliation:
     status: ReconciliationStatus
     automatic: bool = False
     other_account_hint: str | None = None
 
-
-class LearnerLinkRepository(Protocol):
-    """The roster of an organisation, as reconciliation needs it."""
-
-    def active_entries(self, organization_id: int) -> list[RosterEntry]: ...
-
-    def find_for_user(self, organization_id: int, user_id: int) -> LearnerLink | None: ...
-
-    def find_by_ine(self, organization_id: int, ine: str) -> LearnerLink | None: ...
-
-    def get(self, learner_id: int) -> LearnerLink | None: ...
-
-    def roster_lines(self, organization_id: int) -> list[RosterLine]: ...
-
-    def tie(self, learner_id: int, user_id: int, now: datetime) -> bool:
-        """Set the learner's account only if it has none; False when someone was faster."""
-        ...
+    @property
+    def is_ready(self) -> bool:
+        return self.status in READY_STATUSES

@@ -6,36 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kernel.clock import Clock
-from pix_core.domain.accounts.passwords import MAX_PASSWORD_LENGTH, hash_password, verify_password
-from pix_core.domain.invitations import (
-    Invitation,
-    InvitationNotFound,
-    InvitationRefused,
-    InvitationRepository,
-    token_hash,
-)
-from pix_core.domain.memberships import (
-    Membership,
-    MembershipRepository,
-    Organization,
-    Role,
-    display_name,
-)
-from pix_core.domain.repositories import AuthenticationMethodRepository, UserRepository
-from pix_core.domain.users import AuthenticationMethod, User
+from pix_core.accounts.domain.passwords import MAX_PASSWORD_LENGTH, hash_password, verify_password
+from pix_core.accounts.domain.repositories import AuthenticationMethodRepository, UserRepository
+from pix_core.accounts.domain.users import AuthenticationMethod, User
+from pix_core.orga.domain.errors import InvitationRefused
+from pix_core.orga.domain.invitations import InvitationRepository
+from pix_core.orga.domain.memberships import Membership, MembershipRepository, Role
+from pix_core.orga.usecases.show_invitation import show_invitation
 
 MIN_PASSWORD_LENGTH = 8
-
-
-@dataclass(frozen=True)
-class InvitationView:
-    invitation: Invitation
-    organization: Organization
-    account_exists: bool
-
-    @property
-    def organization_name(self) -> str:
-        return display_name(self.organization)
 
 
 @dataclass(frozen=True)
@@ -46,21 +25,6 @@ class NewAccount:
 
     def __repr__(self) -> str:
         return "NewAccount(<redacted>)"
-
-
-def show_invitation(
-    token: str,
-    *,
-    invitations: InvitationRepository,
-    methods: AuthenticationMethodRepository,
-    clock: Clock,
-) -> InvitationView:
-    """``InvitationNotFound`` for an unknown, used or expired link."""
-    invitation = invitations.find_by_token_hash(token_hash(token))
-    if invitation is None or not invitation.usable(clock()):
-        raise InvitationNotFound()
-    exists = methods.find_pix_by_email(invitation.email) is not None
-    return InvitationView(invitation, invitations.organization_of(invitation), exists)
 
 
 def accept_invitation(

@@ -6,17 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kernel.clock import Clock
-from pix_core.domain.accounts.passwords import generate_temporary_password, hash_password
-from pix_core.domain.memberships import (
-    Membership,
-    MembershipRepository,
-    Organization,
-    OrganizationRepository,
-    Role,
-)
-from pix_core.domain.repositories import AuthenticationMethodRepository, UserRepository
-from pix_core.domain.users import AuthenticationMethod, User, normalize_email
-from roster.domain.learners import is_valid_uai, normalize_uai
+from pix_core.accounts.domain.passwords import generate_temporary_password, hash_password
+from pix_core.accounts.domain.repositories import AuthenticationMethodRepository, UserRepository
+from pix_core.accounts.domain.users import AuthenticationMethod, User, normalize_email
+from pix_core.orga.domain.memberships import Membership, MembershipRepository, Role
+from pix_core.orga.domain.organizations import OrganizationRepository
+from roster.domain.learners import Organization, is_valid_uai, normalize_uai
 
 
 @dataclass(frozen=True)

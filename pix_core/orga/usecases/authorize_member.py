@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from pix_core.domain.memberships import (
-    Membership,
-    MembershipRepository,
-    MembershipRequired,
-    Organization,
-    OrganizationNotFound,
-    OrganizationRepository,
-)
-from roster.domain.learners import normalize_uai
+from pix_core.orga.domain.errors import MembershipRequired, OrganizationNotFound
+from pix_core.orga.domain.memberships import Membership, MembershipRepository
+from pix_core.orga.domain.organizations import OrganizationRepository
+from roster.domain.learners import Organization, normalize_uai
 
 
 def authorize_member(

@@ -11,23 +11,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kernel.clock import Clock
-from pix_core.domain.invitations import (
+from pix_core.accounts.domain.users import normalize_email
+from pix_core.orga.domain.errors import InvitationRefused
+from pix_core.orga.domain.invitations import (
     Invitation,
-    InvitationRefused,
     InvitationRepository,
-    Member,
     MemberDirectory,
     new_token,
     token_hash,
 )
-from pix_core.domain.memberships import (
-    Membership,
-    MembershipRepository,
-    Organization,
-    OrganizationRepository,
-)
-from pix_core.domain.users import normalize_email
-from pix_core.usecases.authorize_member import authorize_member
+from pix_core.orga.domain.memberships import MembershipRepository
+from pix_core.orga.domain.organizations import OrganizationRepository
+from pix_core.orga.usecases.authorize_member import authorize_member
 
 MAX_EMAIL_LENGTH = 320
 
@@ -39,14 +34,6 @@ class InvitationSent:
 
     def __repr__(self) -> str:
         return f"InvitationSent(id={self.invitation.id!r})"
-
-
-@dataclass(frozen=True)
-class MembersPage:
-    organization: Organization
-    membership: Membership
-    members: list[Member]
-    pending: list[Invitation]
 
 
 def valid_email(email: str) -> bool:
@@ -84,20 +71,3 @@ def invite_member(
     added = invitations.add(Invitation(None, organization.id, email, token_hash(token),
                                        user_id, now))
     return InvitationSent(added, token)
-
-
-def list_members(
-    user_id: int,
-    uai: str,
-    *,
-    organizations: OrganizationRepository,
-    memberships: MembershipRepository,
-    invitations: InvitationRepository,
-    members: MemberDirectory,
-) -> MembersPage:
-    """ADMIN only: the members and the pending invitations."""
-    organization, membership = authorize_member(user_id, uai, organizations, memberships,
-                                                admin=True)
-    assert organization.id is not None
-    return MembersPage(organization, membership, members.members(organization.id),
-                       invitations.list_pending(organization.id))

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pix_core.domain.accounts.errors import PixAccountRequired
-from pix_core.domain.memberships import (
-    MembershipRepository,
-    Organization,
-    Role,
-    display_name,
-)
-from pix_core.domain.repositories import AuthenticationMethodRepository
-from pix_core.domain.users import IdentityProvider
+from pix_core.accounts.domain.errors import PixAccountRequired
+from pix_core.accounts.domain.repositories import AuthenticationMethodRepository
+from pix_core.orga.domain.memberships import MembershipRepository, Role
+from pix_core.orga.domain.organizations import display_name
+from roster.domain.learners import Organization
 
 
 @dataclass(frozen=True)
@@ -27,9 +23,7 @@ def list_my_organizations(
     memberships: MembershipRepository,
 ) -> list[MyOrganization]:
     """Raises ``PixAccountRequired`` for an account without an e-mail login method."""
-    if not any(
-        m.identity_provider is IdentityProvider.PIX for m in methods.list_for_user(user_id)
-    ):
+    if not any(m.is_pix for m in methods.list_for_user(user_id)):
         raise PixAccountRequired()
     found = [MyOrganization(organization, membership.role)
              for membership, organization in memberships.list_for_user(user_id)]

@@ -9,18 +9,13 @@ A learner tied to another account is refused with a masked hint, never re-linked
 from __future__ import annotations
 
 from kernel.clock import Clock
-from pix_core.domain.accounts.errors import GarAccountRequired
-from pix_core.domain.accounts.masking import account_hint
-from pix_core.domain.memberships import OrganizationRepository, has_roster
-from pix_core.domain.reconciliation import (
-    Answers,
-    LearnerLink,
-    LearnerLinkRepository,
-    Reconciliation,
-    ReconciliationStatus,
-)
-from pix_core.domain.repositories import AuthenticationMethodRepository, UserRepository
-from pix_core.domain.users import IdentityProvider, SiecleClaims
+from pix_core.accounts.domain.errors import GarAccountRequired
+from pix_core.accounts.domain.masking import account_hint
+from pix_core.accounts.domain.repositories import AuthenticationMethodRepository, UserRepository
+from pix_core.accounts.domain.users import SiecleClaims, latest_gar_school
+from pix_core.orga.domain.learners import LearnerLink, LearnerLinkRepository
+from pix_core.orga.domain.organizations import OrganizationRepository, has_roster
+from pix_core.orga.domain.reconciliation import Answers, Reconciliation, ReconciliationStatus
 from roster.domain.learners import normalize_uai
 from roster.domain.matching import MatchStatus, find_learner
 
@@ -39,7 +34,7 @@ def reconcile_learner(
     clock: Clock,
 ) -> Reconciliation:
     """Raises ``GarAccountRequired`` for an account that never came through the GAR."""
-    if not any(m.identity_provider is IdentityProvider.GAR for m in methods.list_for_user(user_id)):
+    if not any(m.is_gar for m in methods.list_for_user(user_id)):
         raise GarAccountRequired()
     organization = organizations.get_by_uai(normalize_uai(uai))
     if organization is None or organization.id is None or not has_roster(organization):
@@ -71,12 +66,8 @@ def latest_siecle_claims(
     methods: AuthenticationMethodRepository, user_id: int
 ) -> SiecleClaims | None:
     """The proxy's roster claims at the user's most recent GAR login, if any."""
-    gar = [m for m in methods.list_for_user(user_id)
-           if m.identity_provider is IdentityProvider.GAR and m.school is not None]
-    if not gar:
-        return None
-    latest = max(gar, key=lambda m: (m.last_logged_at or m.created_at, m.id or 0))
-    return latest.school.siecle if latest.school is not None else None
+    school = latest_gar_school(methods.list_for_user(user_id))
+    return school.siecle if school is not None else None
 
 
 def _tie(
@@ -108,6 +99,6 @@ def _email_of(
     if user is not None and user.email:
         return user.email
     for method in methods.list_for_user(user_id):
-        if method.identity_provider is IdentityProvider.PIX and method.email:
+        if method.is_pix and method.email:
             return method.email
     return None

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pix_core.domain.memberships import (
-    Membership,
-    MembershipRepository,
-    Organization,
-    OrganizationRepository,
-    RosterLine,
-)
-from pix_core.domain.reconciliation import LearnerLinkRepository
-from pix_core.usecases.authorize_member import authorize_member
+from pix_core.orga.domain.learners import LearnerLinkRepository, RosterLine
+from pix_core.orga.domain.memberships import Membership, MembershipRepository
+from pix_core.orga.domain.organizations import OrganizationRepository
+from pix_core.orga.usecases.authorize_member import authorize_member
+from roster.domain.learners import Organization
 
 
 @dataclass(frozen=True)

@@ -1,1 +1,1 @@
-"""Adapters: the world outside the domain (database, identity provider, web)."""
+"""Adapters every context shares: the web kit (``http``), the attempt counters (``sql``)."""

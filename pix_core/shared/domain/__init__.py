@@ -1,1 +1,1 @@
-"""Pix's models and rules. No I/O here: no web framework, database, cache or HTTP client."""
+"""Rules every context shares: the base domain error, attempt limits. No I/O."""

@@ -1,4 +1,8 @@
-"""Errors the domain and use cases raise; the HTTP adapter maps each to a status and page."""
+"""The base of every error the domains and use cases raise.
+
+Each context's ``adapters/http/errors.py`` maps its errors to a status and a French page;
+``shared.adapters.http.errors.ErrorTable`` merges them into the one table of the app.
+"""
 
 from __future__ import annotations
 
@@ -12,25 +16,3 @@ class PixError(Exception):
         super().__init__(kind or self.kind)
         if kind:
             self.kind = kind
-
-
-class AuthenticationFailed(PixError):
-    """The identity provider refused the login, or its answer could not be trusted."""
-
-    kind = "authentication_failed"
-
-
-class IdentityProviderUnavailable(PixError):
-    """The identity provider could not be reached or answered nonsense."""
-
-    kind = "provider_unavailable"
-
-
-class InvalidLoginInitiation(PixError):
-    """A third-party initiated login that does not come from our issuer or targets elsewhere."""
-
-    kind = "invalid_login_initiation"
-
-
-class UserNotFound(PixError):
-    kind = "user_not_found"

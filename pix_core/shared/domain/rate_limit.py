@@ -1,4 +1,5 @@
-"""Attempt limits (logins, reconciliation, later campaign access codes): rules, no I/O.
+"""Attempt limits: the sliding-window rule and the limiter, no I/O. Each context names
+its own rules (``RateLimitRule``) beside the action they limit.
 
 A rule allows ``limit`` attempts per ``window`` for one subject (an e-mail address, a
 client IP, a user id...). Counting is a *sliding window estimate*: the attempts of the
@@ -23,7 +24,7 @@ from datetime import timedelta
 from typing import Protocol
 
 from kernel.clock import Clock
-from pix_core.domain.errors import PixError
+from pix_core.shared.domain.errors import PixError
 
 
 @dataclass(frozen=True)
@@ -40,18 +41,7 @@ class RateLimitRule:
 
 
 ATTEMPT_WINDOW = timedelta(minutes=15)
-
-ORGA_LOGIN_PER_ACCOUNT = RateLimitRule("orga_login_account", 10, ATTEMPT_WINDOW)
-"""Pix Orga e-mail/password login, per e-mail address typed (existing or not)."""
-
-ORGA_LOGIN_PER_IP = RateLimitRule("orga_login_ip", 50, ATTEMPT_WINDOW)
-"""Per client IP: higher than per account, since a whole school may share one address."""
-
-RECONCILIATION_PER_USER = RateLimitRule("reconciliation_user", 10, ATTEMPT_WINDOW)
-""""Avant de commencer" answers (names and birth date), per logged-in user."""
-
-CAMPAIGN_CODE_PER_USER = RateLimitRule("campaign_code_user", 10, ATTEMPT_WINDOW)
-"""Reserved for campaign access codes (a later issue): same limiter, its own counters."""
+"""The window of every rule so far."""
 
 
 class TooManyAttempts(PixError):

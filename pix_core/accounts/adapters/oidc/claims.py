@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from pix_core.domain.errors import AuthenticationFailed
-from pix_core.domain.users import (
+from pix_core.accounts.domain.errors import AuthenticationFailed
+from pix_core.accounts.domain.users import (
     SIECLE_MATCH_VALUES,
     GarIdentity,
     SchoolClass,

@@ -6,7 +6,10 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
-from pix_core.domain.users import GarIdentity
+from pix_core.accounts.domain.users import GarIdentity
+
+CALLBACK_PATH = "/connexion/oidc/callback"
+"""Where the proxy sends the browser back: the path of the ``redirect_uri``."""
 
 
 @dataclass(frozen=True)

@@ -35,10 +35,10 @@ from oic.utils.keyio import KeyBundle
 
 from kernel.request_id import LOGIN_PARAMETER
 from kernel.secret import Secret
-from pix_core.adapters.oidc.claims import identity_from_claims
-from pix_core.adapters.oidc.port import LoginRedirect, PendingLogin
-from pix_core.domain.errors import AuthenticationFailed, IdentityProviderUnavailable
-from pix_core.domain.users import GarIdentity
+from pix_core.accounts.adapters.oidc.claims import identity_from_claims
+from pix_core.accounts.adapters.oidc.port import LoginRedirect, PendingLogin
+from pix_core.accounts.domain.errors import AuthenticationFailed, IdentityProviderUnavailable
+from pix_core.accounts.domain.users import GarIdentity
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +123,7 @@ class ProviderCache:
 
 
 class OidcRelyingParty:
-    """Implements :class:`pix_core.adapters.oidc.port.RelyingParty` against the proxy."""
+    """Implements :class:`pix_core.accounts.adapters.oidc.port.RelyingParty` against the proxy."""
 
     def __init__(
         self,

@@ -1,17 +1,16 @@
-"""SQL implementations of the domain repositories, and a unit of work around them."""
+"""SQL users and login methods (``database.unit_of_work`` holds them)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from types import TracebackType
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from kernel.sql.base import as_utc
-from pix_core.adapters.sql.tables import AuthenticationMethodRow, UserRow
-from pix_core.domain.users import (
+from pix_core.accounts.adapters.sql.tables import AuthenticationMethodRow, UserRow
+from pix_core.accounts.domain.users import (
     AuthenticationMethod,
     IdentityProvider,
     SchoolClass,
@@ -21,10 +20,7 @@ from pix_core.domain.users import (
     User,
     normalize_email,
 )
-
-
-def _maybe_utc(value: datetime | None) -> datetime | None:
-    return None if value is None else as_utc(value)
+from pix_core.shared.adapters.sql.dates import maybe_utc
 
 
 class SqlUserRepository:
@@ -108,36 +104,6 @@ class SqlAuthenticationMethodRepository:
         self._session.flush()
 
 
-class SqlUnitOfWork:
-    """One transaction: ``with uow: ...; uow.commit()``; rolled back unless committed."""
-
-    def __init__(self, session: Session) -> None:
-        self._session = session
-        self.users = SqlUserRepository(session)
-        self.methods = SqlAuthenticationMethodRepository(session)
-
-    def __enter__(self) -> SqlUnitOfWork:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._session.rollback()
-        self._session.close()
-
-    def commit(self) -> None:
-        self._session.commit()
-
-
-def unit_of_work_factory(engine: Engine):  # type: ignore[no-untyped-def]
-    """Return a callable creating a fresh :class:`SqlUnitOfWork` per request."""
-    make_session = sessionmaker(engine, expire_on_commit=False)
-    return lambda: SqlUnitOfWork(make_session())
-
-
 def _user(row: UserRow) -> User:
     return User(
         id=row.id,
@@ -167,7 +133,7 @@ def _method(row: AuthenticationMethodRow) -> AuthenticationMethod:
         external_identifier=row.external_identifier,
         created_at=as_utc(row.created_at),
         updated_at=as_utc(row.updated_at),
-        last_logged_at=_maybe_utc(row.last_logged_at),
+        last_logged_at=maybe_utc(row.last_logged_at),
         school=None if row.school_context is None else _school_from_json(row.school_context),
         email=row.email,
         password_hash=row.password_hash,

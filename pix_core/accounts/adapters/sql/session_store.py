@@ -11,7 +11,7 @@ from sqlalchemy import Engine, delete
 from sqlalchemy.orm import sessionmaker
 
 from kernel.sql.base import as_utc
-from pix_core.adapters.sql.tables import SessionRow
+from pix_core.accounts.adapters.sql.tables import SessionRow
 
 
 def _hash(session_id: str) -> str:

@@ -1,5 +1,5 @@
-"""Accounts and sessions, as SQLAlchemy 2 declarative models on the shared base
-(``kernel.sql.base``, which the roster's tables use too). Alembic migrations must match it."""
+"""Users, login methods and sessions, as SQLAlchemy 2 declarative models on the shared base
+(``kernel.sql.base``, which every table uses). Alembic migrations must match them."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
-    ForeignKeyConstraint,
     Index,
     Integer,
     String,
@@ -20,7 +19,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kernel.sql.base import Base
-from roster.sql.tables import OrganizationLearnerRow
 
 
 class UserRow(Base):
@@ -37,7 +35,7 @@ class UserRow(Base):
 class AuthenticationMethodRow(Base):
     """GAR rows: external_identifier = proxy ``sub``, school = latest context (JSON).
 
-    PIX rows (later): email/username + password_hash, external_identifier NULL.
+    PIX rows: email + password_hash, external_identifier NULL (``username`` unused yet).
     """
 
     __tablename__ = "authentication_methods"
@@ -77,8 +75,3 @@ class SessionRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
-
-# A roster learner is tied to at most one account. The roster sits below pix_core and knows
-# no accounts, so that foreign key is declared here, where both tables are known.
-Base.metadata.tables[OrganizationLearnerRow.__tablename__].append_constraint(
-    ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="SET NULL"))

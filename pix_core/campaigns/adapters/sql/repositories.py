@@ -1,4 +1,4 @@
-"""SQL campaigns, participations, invitations and members; the web's unit of work with them.
+"""SQL campaigns and participations (``database.unit_of_work`` holds them).
 
 Uniqueness (campaign code, one participation per pupil and campaign) is the database's
 job: the insert runs in a savepoint and a refused one becomes the domain's error.
@@ -6,39 +6,28 @@ job: the insert runs in a savepoint and a refused one becomes the domain's error
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from kernel.sql.base import as_utc
-from pix_core.adapters.sql.assessment_repositories import SqlAssessmentUnitOfWork
-from pix_core.adapters.sql.campaign_tables import (
-    CampaignParticipationRow,
-    CampaignRow,
-    OrganizationInvitationRow,
-)
-from pix_core.adapters.sql.membership_tables import MembershipRow
-from pix_core.adapters.sql.repositories import _maybe_utc
-from pix_core.adapters.sql.tables import UserRow
-from pix_core.domain.campaigns import (
-    AlreadyParticipating,
-    Campaign,
-    CampaignAssessments,
+from pix_core.accounts.adapters.sql.tables import UserRow
+from pix_core.campaigns.adapters.sql.tables import CampaignParticipationRow, CampaignRow
+from pix_core.campaigns.domain.campaigns import Campaign
+from pix_core.campaigns.domain.errors import AlreadyParticipating, CodeTaken
+from pix_core.campaigns.domain.participations import (
     CampaignParticipation,
-    CodeTaken,
     Participant,
     ParticipationStatus,
 )
-from pix_core.domain.invitations import Invitation, Member
+from pix_core.shared.adapters.sql.dates import maybe_utc
 from roster.domain.learners import Organization
 from roster.sql.repositories import organization_from_row
 from roster.sql.tables import OrganizationLearnerRow, OrganizationRow
 
 P = CampaignParticipationRow
-I = OrganizationInvitationRow  # noqa: E741
 
 
 class SqlCampaignRepository:
@@ -133,92 +122,10 @@ class SqlParticipationRepository:
         return {campaign_id: int(count) for campaign_id, count in rows}
 
 
-class SqlInvitationRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def add(self, invitation: Invitation) -> Invitation:
-        row = I(organization_id=invitation.organization_id, email=invitation.email,
-                token_hash=invitation.token_hash, created_by=invitation.created_by,
-                created_at=invitation.created_at)
-        self._session.add(row)
-        self._session.flush()
-        return _invitation(row)
-
-    def update(self, invitation: Invitation) -> None:
-        row = self._session.get_one(I, invitation.id)
-        row.token_hash, row.created_by = invitation.token_hash, invitation.created_by
-        row.created_at, row.accepted_at = invitation.created_at, invitation.accepted_at
-        row.accepted_by = invitation.accepted_by
-        self._session.flush()
-
-    def find_by_token_hash(self, token_hash: str) -> Invitation | None:
-        row = self._session.scalars(select(I).where(I.token_hash == token_hash)).one_or_none()
-        return None if row is None else _invitation(row)
-
-    def find_pending(self, organization_id: int, email: str) -> Invitation | None:
-        row = self._session.scalars(
-            select(I).where(I.organization_id == organization_id, I.email == email,
-                            I.accepted_at.is_(None)).order_by(I.id.desc()).limit(1)
-        ).one_or_none()
-        return None if row is None else _invitation(row)
-
-    def list_pending(self, organization_id: int) -> list[Invitation]:
-        rows = self._session.scalars(select(I).where(
-            I.organization_id == organization_id, I.accepted_at.is_(None)).order_by(I.id))
-        return [_invitation(row) for row in rows]
-
-    def organization_of(self, invitation: Invitation) -> Organization:
-        return organization_from_row(
-            self._session.get_one(OrganizationRow, invitation.organization_id))
-
-
-class SqlMemberDirectory:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def members(self, organization_id: int) -> list[Member]:
-        rows = self._session.execute(
-            select(UserRow.id, UserRow.first_name, UserRow.last_name, UserRow.email,
-                   MembershipRow.role)
-            .join(MembershipRow, MembershipRow.user_id == UserRow.id)
-            .where(MembershipRow.organization_id == organization_id)
-            .order_by(UserRow.last_name, UserRow.first_name, UserRow.id))
-        return [Member(*row) for row in rows]
-
-
-CampaignAssessmentsFactory = Callable[[Any], CampaignAssessments]
-"""Given the unit of work (its assessment repositories), the link to the positioning engine."""
-
-
-class SqlCampaignUnitOfWork(SqlAssessmentUnitOfWork):
-    """Pix Orga and assessments, plus campaigns, participations, invitations, members."""
-
-    def __init__(self, session: Session,
-                 campaign_assessments: CampaignAssessmentsFactory | None = None) -> None:
-        super().__init__(session)
-        self.campaigns = SqlCampaignRepository(session)
-        self.participations = SqlParticipationRepository(session)
-        self.invitations = SqlInvitationRepository(session)
-        self.members = SqlMemberDirectory(session)
-        self.campaign_assessments: Any = (
-            None if campaign_assessments is None else campaign_assessments(self))
-
-    def __enter__(self) -> SqlCampaignUnitOfWork:
-        return self
-
-
-def campaign_unit_of_work_factory(
-    engine: Engine, campaign_assessments: CampaignAssessmentsFactory | None = None
-) -> Callable[[], SqlCampaignUnitOfWork]:
-    make_session = sessionmaker(engine, expire_on_commit=False)
-    return lambda: SqlCampaignUnitOfWork(make_session(), campaign_assessments)
-
-
 def _campaign(row: CampaignRow) -> Campaign:
     return Campaign(row.id, row.organization_id, row.code, row.name,
                     tuple(row.target_skill_ids), row.target_description, row.created_by,
-                    as_utc(row.created_at), _maybe_utc(row.archived_at))
+                    as_utc(row.created_at), maybe_utc(row.archived_at))
 
 
 def _fill_participation(row: CampaignParticipationRow,
@@ -235,9 +142,4 @@ def _participation(row: CampaignParticipationRow) -> CampaignParticipation:
     return CampaignParticipation(
         row.id, row.campaign_id, row.user_id, row.organization_learner_id,
         ParticipationStatus(row.status), as_utc(row.created_at), row.assessment_id,
-        _maybe_utc(row.shared_at), row.pix_score, row.validated_skill_count)
-
-
-def _invitation(row: OrganizationInvitationRow) -> Invitation:
-    return Invitation(row.id, row.organization_id, row.email, row.token_hash, row.created_by,
-                      as_utc(row.created_at), _maybe_utc(row.accepted_at), row.accepted_by)
+        maybe_utc(row.shared_at), row.pix_score, row.validated_skill_count)

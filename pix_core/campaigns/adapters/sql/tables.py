@@ -1,4 +1,4 @@
-"""Pix Orga campaigns, their participations, and invitations to join an organisation."""
+"""Campaigns and their participations."""
 
 from __future__ import annotations
 
@@ -57,19 +57,3 @@ class CampaignParticipationRow(Base):
     pix_score: Mapped[int | None] = mapped_column(Integer)
     validated_skill_count: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class OrganizationInvitationRow(Base):
-    """``token_hash``: SHA-256 of the link's token (the token itself is never stored)."""
-
-    __tablename__ = "organization_invitations"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    organization_id: Mapped[int] = mapped_column(
-        ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
-    email: Mapped[str] = mapped_column(String(320))
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    accepted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -1,23 +1,17 @@
-"""SQL assessments, answers, knowledge elements, and the web's unit of work holding them.
-
-``SqlAssessmentUnitOfWork`` extends the Pix Orga unit of work with ``assessments``,
-``answers`` and ``knowledge_elements``: it satisfies ``AssessmentRepositories``.
-"""
+"""SQL assessments, answers and knowledge elements (``database.unit_of_work`` holds them)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from kernel.sql.base import as_utc
-from pix_core.adapters.sql.assessment_tables import AnswerRow, AssessmentRow, KnowledgeElementRow
-from pix_core.adapters.sql.membership_repositories import SqlOrgaUnitOfWork
-from pix_core.domain.assessment import (
+from pix_core.evaluation.adapters.sql.tables import AnswerRow, AssessmentRow, KnowledgeElementRow
+from pix_core.evaluation.domain.assessments import (
     Answer,
-    AnswerAlreadyGiven,
     Assessment,
     AssessmentKind,
     AssessmentState,
@@ -25,6 +19,7 @@ from pix_core.domain.assessment import (
     KnowledgeSource,
     KnowledgeStatus,
 )
+from pix_core.evaluation.domain.errors import AnswerAlreadyGiven
 
 
 class SqlAssessmentRepository:
@@ -124,24 +119,6 @@ class SqlKnowledgeElementRepository:
             )
             for r in rows
         ]
-
-
-class SqlAssessmentUnitOfWork(SqlOrgaUnitOfWork):
-    """Users, Pix Orga repositories, and the assessment repositories."""
-
-    def __init__(self, session: Session) -> None:
-        super().__init__(session)
-        self.assessments = SqlAssessmentRepository(session)
-        self.answers = SqlAnswerRepository(session)
-        self.knowledge_elements = SqlKnowledgeElementRepository(session)
-
-    def __enter__(self) -> SqlAssessmentUnitOfWork:
-        return self
-
-
-def assessment_unit_of_work_factory(engine: Engine) -> Callable[[], SqlAssessmentUnitOfWork]:
-    make_session = sessionmaker(engine, expire_on_commit=False)
-    return lambda: SqlAssessmentUnitOfWork(make_session())
 
 
 def _fill(row: AssessmentRow, assessment: Assessment) -> None:

@@ -22,7 +22,9 @@ from kernel.sql.base import Base
 
 
 class AssessmentRow(Base):
-    """``campaign_participation_id`` stays a plain nullable column until campaigns exist."""
+    """``campaign_participation_id`` is a plain column, no foreign key: campaigns sit above
+    evaluation, which knows nothing of them (``campaign_participations.assessment_id``
+    points back the same way)."""
 
     __tablename__ = "assessments"
     __table_args__ = (

@@ -1,4 +1,4 @@
-"""SQL memberships, the roster as Pix Orga and reconciliation see it, and their unit of work.
+"""SQL memberships, invitations, members, and the roster as Pix Orga and reconciliation see it.
 
 Tying a learner to an account is one conditional UPDATE (``... WHERE user_id IS NULL``):
 of two concurrent ties of the same learner, exactly one changes a row.
@@ -6,25 +6,25 @@ of two concurrent ties of the same learner, exactly one changes a row.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import Engine, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from kernel.sql.base import as_utc
-from pix_core.adapters.sql.membership_tables import MembershipRow
-from pix_core.adapters.sql.repositories import SqlUnitOfWork
-from pix_core.domain.memberships import Membership, Organization, Role, RosterLine
-from pix_core.domain.reconciliation import LearnerLink
+from pix_core.accounts.adapters.sql.tables import UserRow
+from pix_core.orga.adapters.sql.tables import MembershipRow, OrganizationInvitationRow
+from pix_core.orga.domain.invitations import Invitation, Member
+from pix_core.orga.domain.learners import LearnerLink, RosterLine
+from pix_core.orga.domain.memberships import Membership, Role
+from pix_core.shared.adapters.sql.dates import maybe_utc
+from roster.domain.learners import Organization
 from roster.domain.matching import RosterEntry
-from roster.sql.repositories import (
-    SqlOrganizationRepository,
-    organization_from_row,
-)
+from roster.sql.repositories import organization_from_row
 from roster.sql.tables import OrganizationLearnerRow, OrganizationRow
 
 L = OrganizationLearnerRow
+I = OrganizationInvitationRow  # noqa: E741
 
 
 class SqlMembershipRepository:
@@ -124,24 +124,65 @@ class SqlLearnerLinkRepository:
         return None if row is None else LearnerLink(*row)
 
 
-class SqlOrgaUnitOfWork(SqlUnitOfWork):
-    """The web's unit of work: users and methods plus organisations, memberships, roster."""
-
+class SqlInvitationRepository:
     def __init__(self, session: Session) -> None:
-        super().__init__(session)
-        self.organizations = SqlOrganizationRepository(session)
-        self.memberships = SqlMembershipRepository(session)
-        self.learners = SqlLearnerLinkRepository(session)
+        self._session = session
 
-    def __enter__(self) -> SqlOrgaUnitOfWork:
-        return self
+    def add(self, invitation: Invitation) -> Invitation:
+        row = I(organization_id=invitation.organization_id, email=invitation.email,
+                token_hash=invitation.token_hash, created_by=invitation.created_by,
+                created_at=invitation.created_at)
+        self._session.add(row)
+        self._session.flush()
+        return _invitation(row)
+
+    def update(self, invitation: Invitation) -> None:
+        row = self._session.get_one(I, invitation.id)
+        row.token_hash, row.created_by = invitation.token_hash, invitation.created_by
+        row.created_at, row.accepted_at = invitation.created_at, invitation.accepted_at
+        row.accepted_by = invitation.accepted_by
+        self._session.flush()
+
+    def find_by_token_hash(self, token_hash: str) -> Invitation | None:
+        row = self._session.scalars(select(I).where(I.token_hash == token_hash)).one_or_none()
+        return None if row is None else _invitation(row)
+
+    def find_pending(self, organization_id: int, email: str) -> Invitation | None:
+        row = self._session.scalars(
+            select(I).where(I.organization_id == organization_id, I.email == email,
+                            I.accepted_at.is_(None)).order_by(I.id.desc()).limit(1)
+        ).one_or_none()
+        return None if row is None else _invitation(row)
+
+    def list_pending(self, organization_id: int) -> list[Invitation]:
+        rows = self._session.scalars(select(I).where(
+            I.organization_id == organization_id, I.accepted_at.is_(None)).order_by(I.id))
+        return [_invitation(row) for row in rows]
+
+    def organization_of(self, invitation: Invitation) -> Organization:
+        return organization_from_row(
+            self._session.get_one(OrganizationRow, invitation.organization_id))
 
 
-def orga_unit_of_work_factory(engine: Engine) -> Callable[[], SqlOrgaUnitOfWork]:
-    make_session = sessionmaker(engine, expire_on_commit=False)
-    return lambda: SqlOrgaUnitOfWork(make_session())
+class SqlMemberDirectory:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def members(self, organization_id: int) -> list[Member]:
+        rows = self._session.execute(
+            select(UserRow.id, UserRow.first_name, UserRow.last_name, UserRow.email,
+                   MembershipRow.role)
+            .join(MembershipRow, MembershipRow.user_id == UserRow.id)
+            .where(MembershipRow.organization_id == organization_id)
+            .order_by(UserRow.last_name, UserRow.first_name, UserRow.id))
+        return [Member(*row) for row in rows]
 
 
 def _membership(row: MembershipRow) -> Membership:
     return Membership(row.id, row.user_id, row.organization_id, Role(row.role),
                       as_utc(row.created_at))
+
+
+def _invitation(row: OrganizationInvitationRow) -> Invitation:
+    return Invitation(row.id, row.organization_id, row.email, row.token_hash, row.created_by,
+                      as_utc(row.created_at), maybe_utc(row.accepted_at), row.accepted_by)

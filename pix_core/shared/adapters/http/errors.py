@@ -1,26 +1,20 @@
-"""The one table mapping errors to HTTP statuses and French pages."""
+"""The one table mapping errors to HTTP statuses and French pages.
+
+The entries below are the ones every context shares (CSRF, rate limits, the database
+down); each context's ``adapters/http/errors.py`` contributes ``ERROR_PAGES`` for its own
+domain errors, and ``create_app`` merges them into one ``ErrorTable`` (an error mapped
+twice stops the start-up).
+"""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import sqlalchemy.exc
 
-from pix_core.adapters.http.campaign_errors import campaign_error_pages
-from pix_core.adapters.http.evaluation_errors import evaluation_error_pages
-from pix_core.domain.accounts.errors import (
-    GarAccountRequired,
-    OrgaLoginFailed,
-    PixAccountRequired,
-)
-from pix_core.domain.errors import (
-    AuthenticationFailed,
-    IdentityProviderUnavailable,
-    InvalidLoginInitiation,
-)
-from pix_core.domain.memberships import MembershipRequired, OrganizationNotFound
-from pix_core.domain.rate_limit import TooManyAttempts
+from pix_core.shared.domain.rate_limit import TooManyAttempts
 
 
 class CsrfRejected(Exception):
@@ -34,6 +28,9 @@ class ErrorPage:
     message: str
 
 
+ErrorPages = Mapping[type[Exception], ErrorPage]
+"""What a context contributes: its errors and their pages."""
+
 NOT_FOUND = ErrorPage(404, "Page introuvable", "La page demandée n'existe pas.")
 METHOD_NOT_ALLOWED = ErrorPage(
     405, "Action impossible", "Cette action n'est pas possible sur cette page."
@@ -44,51 +41,18 @@ INTERNAL_ERROR = ErrorPage(
     "Une erreur est survenue",
     "Un problème technique nous empêche de répondre. Réessayez dans quelques instants.",
 )
+# The database is down or unreachable (failing closed: nothing was written, retry later).
+DATABASE_UNAVAILABLE = ErrorPage(
+    503,
+    "Service momentanément indisponible",
+    "Pix est momentanément indisponible. Réessayez dans quelques minutes.",
+)
 
-ERROR_PAGES: dict[type[Exception], ErrorPage] = {
-    AuthenticationFailed: ErrorPage(
-        401,
-        "La connexion a échoué",
-        "Nous n'avons pas pu vous connecter. Retournez dans le médiacentre de votre ENT "
-        "et cliquez à nouveau sur la ressource Pix.",
-    ),
-    InvalidLoginInitiation: ErrorPage(
-        400,
-        "Connexion refusée",
-        "Cette demande de connexion ne provient pas d'un fournisseur d'identité reconnu.",
-    ),
-    IdentityProviderUnavailable: ErrorPage(
-        503,  # the user's remedy is the same as for our own outage: try again shortly
-        "Service de connexion indisponible",
-        "Le service de connexion du GAR ne répond pas. Réessayez dans quelques instants.",
-    ),
+SHARED_ERROR_PAGES: ErrorPages = {
     CsrfRejected: ErrorPage(
         403,
         "Action refusée",
         "Votre session a expiré ou la demande n'est pas valide. Rechargez la page et réessayez.",
-    ),
-    OrgaLoginFailed: ErrorPage(
-        401, "La connexion a échoué", "L'adresse e-mail ou le mot de passe est incorrect."
-    ),
-    PixAccountRequired: ErrorPage(
-        403,
-        "Compte avec adresse e-mail nécessaire",
-        "Pix Orga nécessite un compte Pix avec une adresse e-mail : demandez à "
-        "l'administrateur Pix Orga de votre établissement de vous ajouter.",
-    ),
-    GarAccountRequired: ErrorPage(
-        403,
-        "Page réservée aux élèves",
-        "Cette page est réservée aux élèves connectés depuis le médiacentre de leur ENT.",
-    ),
-    OrganizationNotFound: ErrorPage(
-        404, "Organisation introuvable", "Cette organisation n'existe pas dans Pix Orga."
-    ),
-    MembershipRequired: ErrorPage(
-        403,
-        "Accès refusé",
-        "Vous n'avez pas accès à cette page de l'organisation. Demandez à son "
-        "administrateur Pix Orga de vous ajouter.",
     ),
     TooManyAttempts: ErrorPage(
         429,
@@ -96,18 +60,27 @@ ERROR_PAGES: dict[type[Exception], ErrorPage] = {
         "Vous avez fait trop de tentatives en peu de temps. Patientez quelques minutes "
         "avant de réessayer.",
     ),
+    sqlalchemy.exc.OperationalError: DATABASE_UNAVAILABLE,
 }
 
-ERROR_PAGES.update(campaign_error_pages(ErrorPage))  # type: ignore[arg-type]
-ERROR_PAGES.update(evaluation_error_pages(ErrorPage))
 
-# The database is down or unreachable (failing closed: nothing was written, retry later).
-DATABASE_UNAVAILABLE = ErrorPage(
-    503,
-    "Service momentanément indisponible",
-    "Pix est momentanément indisponible. Réessayez dans quelques minutes.",
-)
-ERROR_PAGES[sqlalchemy.exc.OperationalError] = DATABASE_UNAVAILABLE
+class ErrorTable:
+    """The shared entries and every context's, in one mapping; looked up by class."""
+
+    def __init__(self, *contributions: ErrorPages) -> None:
+        self.pages: dict[type[Exception], ErrorPage] = dict(SHARED_ERROR_PAGES)
+        for pages in contributions:
+            for error, page in pages.items():
+                if error in self.pages:
+                    raise ValueError(f"{error.__name__} has two error pages")
+                self.pages[error] = page
+
+    def page_for(self, error: Exception) -> ErrorPage:
+        """The page for ``error`` (or its nearest mapped base class); 500 otherwise."""
+        for cls in type(error).__mro__:
+            if cls in self.pages:
+                return self.pages[cls]
+        return INTERNAL_ERROR
 
 
 def kind_of(error: Exception) -> str | None:
@@ -115,14 +88,6 @@ def kind_of(error: Exception) -> str | None:
     if isinstance(error, sqlalchemy.exc.OperationalError):
         return "database_unavailable"
     return getattr(error, "kind", None)
-
-
-def page_for(error: Exception) -> ErrorPage:
-    """The page for ``error`` (or its nearest mapped base class); 500 otherwise."""
-    for cls in type(error).__mro__:
-        if cls in ERROR_PAGES:
-            return ERROR_PAGES[cls]
-    return INTERNAL_ERROR
 
 
 def new_reference() -> str:

@@ -1,4 +1,4 @@
-"""WSGI middleware: the security headers on *every* response, static files included.
+"""The security headers, and a WSGI middleware that sets them on *every* response.
 
 ``PixWeb.dispatch`` already sets them on its own responses; ``SharedDataMiddleware``
 (``/static``) answers before ``PixWeb`` runs, so ``create_app`` wraps the whole stack.
@@ -8,6 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
 
 
 class SecurityHeaders:

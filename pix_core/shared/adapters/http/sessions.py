@@ -1,7 +1,7 @@
-"""Web sessions: a random id in a cookie, the data server-side (see ``SqlSessionStore``).
+"""Web sessions: a random id in a cookie, the data server-side (accounts' ``SqlSessionStore``).
 
-Session data: ``user_id`` (int, once logged in), ``csrf`` (token for POST forms) and
-``pending`` (state → pending OIDC login, so a login may finish on any worker).
+Session data: ``user_id`` (int, once logged in), ``csrf`` (token for POST forms); contexts
+keep a few more keys (accounts: ``pending`` OIDC logins).
 """
 
 from __future__ import annotations
@@ -9,10 +9,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from werkzeug import Response
+from werkzeug import Request, Response
 
 COOKIE_NAME = "__Host-pix_session"
-MAX_PENDING_LOGINS = 3
 
 
 class SessionStore(Protocol):
@@ -43,16 +42,11 @@ def clear_session_cookie(response: Response) -> None:
     response.delete_cookie(COOKIE_NAME, path="/", secure=True, httponly=True, samesite="Lax")
 
 
-def remember_pending(data: dict[str, Any], state: str, entry: dict[str, str]) -> None:
-    """Add a pending login, keeping only the most recent few (several tabs are fine)."""
-    pending = dict(data.get("pending") or {})
-    pending[state] = entry
-    data["pending"] = dict(list(pending.items())[-MAX_PENDING_LOGINS:])
-
-
-def take_pending(data: dict[str, Any], state: str) -> dict[str, str] | None:
-    """Remove and return the pending login for ``state``: a state is good for one try."""
-    pending = dict(data.get("pending") or {})
-    entry = pending.pop(state, None)
-    data["pending"] = pending
-    return entry
+def read_session(request: Request, store: SessionStore, now: datetime
+                 ) -> tuple[str | None, dict[str, Any]]:
+    """The session named by the request's cookie and its data; ``(None, {})`` without one."""
+    session_id = request.cookies.get(COOKIE_NAME)
+    if not session_id:
+        return None, {}
+    data = store.load(session_id, now)
+    return (session_id, data) if data is not None else (None, {})

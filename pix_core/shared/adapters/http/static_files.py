@@ -11,7 +11,7 @@ from typing import Any
 
 from werkzeug.middleware.shared_data import SharedDataMiddleware
 
-from pix_core.adapters.http.health import READ
+from pix_core.shared.adapters.http.health import READ
 
 
 class StaticFiles(SharedDataMiddleware):

@@ -1,1 +1,1 @@
-"""SQLAlchemy 2 tables, repositories and Alembic migrations (SQLite or PostgreSQL)."""
+"""The attempt counters of the rate limits, shared by every worker."""

@@ -9,16 +9,13 @@ from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kernel.sql.base import Base
 from kernel.sql.engine import make_engine
-from pix_core.adapters.sql.migrate import downgrade, upgrade
-from pix_core.adapters.sql.repositories import (
+from pix_core.accounts.adapters.sql.repositories import (
     SqlAuthenticationMethodRepository,
     SqlUserRepository,
-    unit_of_work_factory,
 )
-from pix_core.adapters.sql.session_store import SqlSessionStore
-from pix_core.domain.users import (
+from pix_core.accounts.adapters.sql.session_store import SqlSessionStore
+from pix_core.accounts.domain.users import (
     AuthenticationMethod,
     GarIdentity,
     IdentityProvider,
@@ -27,7 +24,10 @@ from pix_core.domain.users import (
     SchoolGroup,
     User,
 )
-from pix_core.usecases.login_with_gar import login_with_gar
+from pix_core.accounts.usecases.login_with_gar import login_with_gar
+from pix_core.database.migrate import downgrade, upgrade
+from pix_core.database.schema import METADATA
+from pix_core.database.unit_of_work import unit_of_work_factory
 
 NOW = datetime(2024, 9, 2, 8, 30, tzinfo=UTC)
 SCHOOL = SchoolContext(
@@ -50,7 +50,7 @@ def test_migrations_create_the_schema_described_by_the_models(engine):
     tables = set(inspect(engine).get_table_names())
     assert {"users", "authentication_methods", "sessions", "alembic_version"} <= tables
     with engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(connection), METADATA)
     assert diff == []
 
 

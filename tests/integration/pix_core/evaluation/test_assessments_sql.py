@@ -7,17 +7,18 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from kernel.sql.base import Base
 from kernel.sql.engine import make_engine
-from pix_core.adapters.sql.assessment_repositories import assessment_unit_of_work_factory
-from pix_core.adapters.sql.migrate import upgrade
-from pix_core.content import default_content
-from pix_core.domain.assessment import AnswerAlreadyGiven, AssessmentState
-from pix_core.domain.users import User
-from pix_core.usecases.answer_challenge import answer_challenge
-from pix_core.usecases.compute_profile import compute_profile
-from pix_core.usecases.show_current_challenge import show_current_challenge
-from pix_core.usecases.start_competence_evaluation import start_competence_evaluation
+from pix_core.accounts.domain.users import User
+from pix_core.database.migrate import upgrade
+from pix_core.database.schema import METADATA
+from pix_core.database.unit_of_work import unit_of_work_factory
+from pix_core.evaluation.adapters.content_bank import default_content
+from pix_core.evaluation.domain.assessments import AssessmentState
+from pix_core.evaluation.domain.errors import AnswerAlreadyGiven
+from pix_core.evaluation.usecases.answer_challenge import answer_challenge
+from pix_core.evaluation.usecases.compute_profile import compute_profile
+from pix_core.evaluation.usecases.show_current_challenge import show_current_challenge
+from pix_core.evaluation.usecases.start_competence_evaluation import start_competence_evaluation
 
 NOW = datetime(2025, 1, 28, 9, 0, tzinfo=UTC)
 CONTENT = default_content()
@@ -33,12 +34,12 @@ def engine(database_url):
 
 def test_the_schema_matches_the_models(engine):
     with engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(connection), METADATA)
     assert diff == []
 
 
 def test_an_evaluation_survives_a_new_unit_of_work_and_refuses_a_second_answer(engine):
-    factory = assessment_unit_of_work_factory(engine)
+    factory = unit_of_work_factory(engine)
     with factory() as uow:
         user = uow.users.add(User.new("Flora", "Dupont", NOW))
         assessment = start_competence_evaluation(

@@ -3,8 +3,8 @@
 from concurrent.futures import ThreadPoolExecutor
 
 from kernel.sql.engine import make_engine
-from pix_core.adapters.sql.migrate import upgrade
-from pix_core.adapters.sql.rate_limit_counters import SqlAttemptCounter
+from pix_core.database.migrate import upgrade
+from pix_core.shared.adapters.sql.rate_limit_counters import SqlAttemptCounter
 
 
 def test_concurrent_hits_are_all_counted_and_the_previous_window_is_read(database_url):

@@ -8,11 +8,9 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from assessment_fakes import InMemoryAssessmentRepositories
-
-from pix_core.adapters.oidc.port import LoginRedirect, PendingLogin
-from pix_core.domain.errors import AuthenticationFailed
-from pix_core.domain.users import (
+from pix_core.accounts.adapters.oidc.port import LoginRedirect, PendingLogin
+from pix_core.accounts.domain.errors import AuthenticationFailed
+from pix_core.accounts.domain.users import (
     AuthenticationMethod,
     GarIdentity,
     IdentityProvider,
@@ -20,6 +18,7 @@ from pix_core.domain.users import (
     SchoolContext,
     User,
 )
+from tests.unit.pix_core.evaluation.fakes import InMemoryAssessmentRepositories
 
 NOW = datetime(2024, 9, 2, 8, 30, tzinfo=UTC)
 

@@ -5,11 +5,16 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from pix_fakes import FakeRelyingParty, InMemorySessionStore, InMemoryUnitOfWork
 from werkzeug.test import Client
 
-from pix_core.adapters.http.sessions import COOKIE_NAME
-from pix_core.adapters.http.web import PixWeb, WebConfig
+from pix_core.app import pix_web
+from pix_core.shared.adapters.http.kit import WebConfig
+from pix_core.shared.adapters.http.sessions import COOKIE_NAME
+from tests.unit.pix_core.accounts.fakes import (
+    FakeRelyingParty,
+    InMemorySessionStore,
+    InMemoryUnitOfWork,
+)
 
 BASE = "https://localhost:8444"
 ISSUER = "https://localhost:8443"
@@ -20,7 +25,7 @@ class World:
         self.rp = FakeRelyingParty()
         self.uow = InMemoryUnitOfWork()
         self.sessions = InMemorySessionStore()
-        self.web = PixWeb(
+        self.web = pix_web(
             WebConfig(base_url=BASE, issuer=ISSUER),
             relying_party=self.rp,
             unit_of_work=lambda: self.uow,

@@ -1,11 +1,11 @@
 import pytest
-from pix_fakes import NOW, InMemoryMethods, InMemoryUsers, gar_identity
 
-from pix_core.domain.errors import UserNotFound
-from pix_core.domain.framework import PIX_FRAMEWORK
-from pix_core.domain.users import IdentityProvider, SchoolContext
-from pix_core.usecases.login_with_gar import login_with_gar
-from pix_core.usecases.show_profile import show_profile
+from pix_core.accounts.domain.errors import UserNotFound
+from pix_core.accounts.domain.users import IdentityProvider, SchoolContext
+from pix_core.accounts.usecases.login_with_gar import login_with_gar
+from pix_core.evaluation.domain.framework import PIX_FRAMEWORK
+from pix_core.evaluation.usecases.show_profile import show_profile
+from tests.unit.pix_core.accounts.fakes import NOW, InMemoryMethods, InMemoryUsers, gar_identity
 
 
 def test_first_visit_creates_an_account_without_email_and_a_gar_method(clock):

@@ -12,12 +12,13 @@ from jwkest.jwk import RSAKey
 from jwkest.jws import JWS
 
 from kernel.secret import Secret
-from pix_core.adapters.oidc.relying_party import (
+from pix_core.accounts.adapters.oidc import relying_party
+from pix_core.accounts.adapters.oidc.relying_party import (
     OidcRelyingParty,
     RelyingPartyConfig,
     pkce_challenge,
 )
-from pix_core.domain.errors import AuthenticationFailed, IdentityProviderUnavailable
+from pix_core.accounts.domain.errors import AuthenticationFailed, IdentityProviderUnavailable
 
 ISSUER = "https://localhost:8443"
 REDIRECT = "https://localhost:8444/connexion/oidc/callback"
@@ -189,7 +190,7 @@ def test_discovery_and_jwks_are_cached(rp, op):
 def test_unknown_kid_triggers_a_jwks_refetch(rp, op, monkeypatch):
     login = begin(rp, op)
     rp.complete(callback(login), login.pending)
-    monkeypatch.setattr("pix_core.adapters.oidc.relying_party.JWKS_MIN_REFRESH_INTERVAL", 0)
+    monkeypatch.setattr(relying_party, "JWKS_MIN_REFRESH_INTERVAL", 0)
     op.signing_key, op.other_key = op.other_key, op.signing_key  # key rotation
     op.published = [op.signing_key, op.other_key]
     login = begin(rp, op)

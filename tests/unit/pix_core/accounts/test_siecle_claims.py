@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from pix_core.adapters.oidc.claims import identity_from_claims
-from pix_core.domain.users import SiecleClaims
+from pix_core.accounts.adapters.oidc.claims import identity_from_claims
+from pix_core.accounts.domain.users import SiecleClaims
 
 BASE = {"sub": "pseudo", "given_name": "Flora", "family_name": "Dupont", "gar_uai": ["0561641E"]}
 

@@ -4,18 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from orga_fakes import OrgaUnitOfWork
-
-from pix_core.domain.campaigns import (
-    AlreadyParticipating,
-    AssessmentResult,
-    CodeTaken,
-    Participant,
-    TargetArea,
-    TargetChoice,
-    TargetCompetence,
-)
-from pix_core.domain.invitations import Member
+from pix_core.campaigns.domain.errors import AlreadyParticipating, CodeTaken
+from pix_core.campaigns.domain.participations import AssessmentResult, Participant
+from pix_core.campaigns.domain.target_profiles import TargetArea, TargetChoice, TargetCompetence
+from pix_core.orga.domain.invitations import Member
+from tests.unit.pix_core.orga.fakes import OrgaUnitOfWork
 
 CHOICES = [
     TargetChoice("competence", "1.1", "1.1 Mener une recherche", ("@rech1", "@rech2",
@@ -123,9 +116,6 @@ class FakeAssessments:
 
     def result(self, user_id, assessment_id):
         return self.results.get(user_id, AssessmentResult(0, frozenset()))
-
-    def path(self, assessment_id):
-        return f"/evaluations/{assessment_id}"
 
     def finish(self, assessment_id, pix=0, validated=()):
         user_id = self.started[assessment_id][0]

@@ -4,17 +4,18 @@ import re
 
 import lxml.html
 import pytest
-from campaign_fakes import CampaignUnitOfWork, FakeCatalog
-from orga_fakes import BIRTH, UAI
-from pix_fakes import FakeRelyingParty, InMemorySessionStore
 from werkzeug.test import Client
 
-from pix_core.adapters.campaign_positioning import ContentCatalog
-from pix_core.adapters.http.sessions import COOKIE_NAME
-from pix_core.adapters.http.web import URL_MAP, PixWeb, WebConfig
-from pix_core.content import default_content
-from pix_core.domain.memberships import Role
-from pix_core.domain.users import AuthenticationMethod, SchoolContext, SiecleClaims, User
+from pix_core.accounts.domain.users import AuthenticationMethod, SchoolContext, SiecleClaims, User
+from pix_core.app import URL_MAP, pix_web
+from pix_core.campaigns.adapters.target_catalog import ContentCatalog
+from pix_core.evaluation.adapters.content_bank import default_content
+from pix_core.orga.domain.memberships import Role
+from pix_core.shared.adapters.http.kit import WebConfig
+from pix_core.shared.adapters.http.sessions import COOKIE_NAME
+from tests.unit.pix_core.accounts.fakes import FakeRelyingParty, InMemorySessionStore
+from tests.unit.pix_core.campaigns.fakes import CampaignUnitOfWork, FakeCatalog
+from tests.unit.pix_core.orga.fakes import BIRTH, UAI
 
 BASE = "https://localhost:8444"
 CODE = "PARCOU123"
@@ -36,7 +37,7 @@ class World:
         self.uow = CampaignUnitOfWork()
         self.sessions = InMemorySessionStore()
         self.clock = clock
-        self.web = PixWeb(WebConfig(base_url=BASE, issuer="https://localhost:8443"),
+        self.web = pix_web(WebConfig(base_url=BASE, issuer="https://localhost:8443"),
                           relying_party=FakeRelyingParty(), unit_of_work=lambda: self.uow,
                           sessions=self.sessions, clock=clock, catalog=catalog or FakeCatalog())
         self.client = Client(self.web)

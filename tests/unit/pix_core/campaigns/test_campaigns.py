@@ -1,38 +1,36 @@
 """Campaigns: codes, statuses, mastery rate, authorisation, dashboard and CSV (fakes)."""
 
 import re
+import secrets
 from datetime import UTC, datetime
 from itertools import chain, repeat
 
 import pytest
-from campaign_fakes import CampaignUnitOfWork, FakeCatalog
-from orga_fakes import BIRTH, UAI
-from pix_fakes import NOW
 
-from pix_core.domain.campaigns import (
-    CSV_HEADERS,
-    NO_CLASS,
+import pix_core.campaigns.domain.campaigns as campaigns
+from pix_core.campaigns.domain.campaigns import generate_code, is_valid_code, normalize_code
+from pix_core.campaigns.domain.dashboard import CSV_HEADERS, DashboardLine, campaign_csv
+from pix_core.campaigns.domain.errors import (
     CampaignArchived,
     CampaignNotFound,
     CodeSpaceExhausted,
     InvalidCampaign,
     NotReadyToShare,
     ParticipationNotFound,
-    ParticipationStatus,
-    campaign_csv,
-    generate_code,
-    is_valid_code,
-    mastery_rate,
-    normalize_code,
 )
-from pix_core.domain.memberships import MembershipRequired, Role
-from pix_core.usecases.archive_campaign import archive_campaign
-from pix_core.usecases.create_campaign import create_campaign
-from pix_core.usecases.join_campaign import join_campaign
-from pix_core.usecases.list_campaigns import list_campaigns
-from pix_core.usecases.share_campaign_results import share_campaign_results
-from pix_core.usecases.show_campaign_dashboard import show_campaign_dashboard
-from pix_core.usecases.show_my_participation import show_my_participation
+from pix_core.campaigns.domain.participations import NO_CLASS, ParticipationStatus, mastery_rate
+from pix_core.campaigns.usecases.archive_campaign import archive_campaign
+from pix_core.campaigns.usecases.create_campaign import create_campaign
+from pix_core.campaigns.usecases.join_campaign import join_campaign
+from pix_core.campaigns.usecases.list_campaigns import list_campaigns
+from pix_core.campaigns.usecases.share_campaign_results import share_campaign_results
+from pix_core.campaigns.usecases.show_campaign_dashboard import show_campaign_dashboard
+from pix_core.campaigns.usecases.show_my_participation import show_my_participation
+from pix_core.orga.domain.errors import MembershipRequired
+from pix_core.orga.domain.memberships import Role
+from tests.unit.pix_core.accounts.fakes import NOW
+from tests.unit.pix_core.campaigns.fakes import CampaignUnitOfWork, FakeCatalog
+from tests.unit.pix_core.orga.fakes import BIRTH, UAI
 
 
 def test_codes_are_six_upper_case_letters_and_three_digits():
@@ -44,10 +42,6 @@ def test_codes_are_six_upper_case_letters_and_three_digits():
 
 
 def test_code_generation_uses_secrets():
-    import secrets
-
-    import pix_core.domain.campaigns as campaigns
-
     assert campaigns.generate_code.__defaults__[0] is secrets.choice  # SystemRandom
 
 
@@ -189,7 +183,7 @@ def test_statuses_go_started_to_share_shared_and_one_participation_per_pupil(wor
     assert not again.created and again.participation.id == first.id
     assert len(world.uow.participations.rows) == 1
     assert first.status is ParticipationStatus.STARTED and first.organization_learner_id is None
-    assert world.mine(pupil, campaign.code).assessment_path == f"/evaluations/{first.assessment_id}"
+    assert world.mine(pupil, campaign.code).assessment_id == first.assessment_id
     with pytest.raises(NotReadyToShare):
         world.share(pupil, campaign.code)
 
@@ -259,8 +253,6 @@ def test_the_dashboard_groups_by_class_and_shows_results_once_shared(world):
 
 
 def test_csv_cells_never_start_a_formula():
-    from pix_core.domain.campaigns import DashboardLine
-
     line = DashboardLine("=HYPERLINK(1)", "+x", "3A", ParticipationStatus.SHARED, 8, 1.0,
                          datetime(2024, 9, 3, tzinfo=UTC))
     text = campaign_csv([line]).decode("utf-8-sig")

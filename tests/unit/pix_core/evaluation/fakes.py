@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pix_core.domain.assessment import AnswerAlreadyGiven
+from pix_core.evaluation.domain.errors import AnswerAlreadyGiven
 
 
 class InMemoryAssessments:

@@ -3,8 +3,9 @@
 import re
 
 import pytest
-from test_pix_web import World
-from test_positioning import CONTENT, right_answer, wrong_answer
+
+from tests.unit.pix_core.accounts.test_account_pages import World
+from tests.unit.pix_core.evaluation.test_positioning import CONTENT, right_answer, wrong_answer
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 CHALLENGE = re.compile(r'name="challenge_id" value="([^"]+)"')

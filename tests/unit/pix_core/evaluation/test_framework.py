@@ -1,6 +1,6 @@
-from pix_core.domain.framework import PIX_FRAMEWORK
-from pix_core.domain.profile import Profile
-from pix_core.domain.scoring import competence_level, max_pix_score
+from pix_core.evaluation.domain.framework import PIX_FRAMEWORK
+from pix_core.evaluation.domain.profile import Profile
+from pix_core.evaluation.domain.scoring import competence_level, max_pix_score
 
 
 def test_framework_has_16_competences_in_5_areas_with_official_names():

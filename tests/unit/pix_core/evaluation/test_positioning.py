@@ -4,33 +4,28 @@ import random
 from fractions import Fraction
 
 import pytest
-from assessment_fakes import InMemoryAssessmentRepositories
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pix_fakes import FakeClock
 
-from pix_core.content import default_content, load_content
-from pix_core.domain.assessment import (
-    AnswerAlreadyGiven,
-    AssessmentKind,
-    ChallengeNotCurrent,
-    KnowledgeSource,
-    KnowledgeStatus,
-)
-from pix_core.domain.content import ContentError, build_content
-from pix_core.domain.framework import Challenge, ChallengeType
-from pix_core.domain.positioning import (
+from pix_core.evaluation.adapters.content_bank import default_content, load_content
+from pix_core.evaluation.domain.assessments import AssessmentKind, KnowledgeSource, KnowledgeStatus
+from pix_core.evaluation.domain.content import ContentError, build_content
+from pix_core.evaluation.domain.errors import AnswerAlreadyGiven, ChallengeNotCurrent
+from pix_core.evaluation.domain.framework import Challenge, ChallengeType
+from pix_core.evaluation.domain.positioning import (
     MAX_CHALLENGES,
     competence_target,
     estimate_level,
     infer,
     next_challenge,
 )
-from pix_core.domain.scoring import competence_level, competence_pix, skill_pix_values
-from pix_core.usecases.answer_challenge import answer_challenge
-from pix_core.usecases.compute_profile import compute_profile
-from pix_core.usecases.start_assessment import start_assessment
-from pix_core.usecases.start_competence_evaluation import start_competence_evaluation
+from pix_core.evaluation.domain.scoring import competence_level, competence_pix, skill_pix_values
+from pix_core.evaluation.usecases.answer_challenge import answer_challenge
+from pix_core.evaluation.usecases.compute_profile import compute_profile
+from pix_core.evaluation.usecases.start_assessment import start_assessment
+from pix_core.evaluation.usecases.start_competence_evaluation import start_competence_evaluation
+from tests.unit.pix_core.accounts.fakes import FakeClock
+from tests.unit.pix_core.evaluation.fakes import InMemoryAssessmentRepositories
 
 CONTENT = default_content()
 

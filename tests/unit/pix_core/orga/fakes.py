@@ -5,21 +5,20 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
-from assessment_fakes import InMemoryAssessmentRepositories
-from pix_fakes import NOW, InMemoryMethods, InMemoryUsers
-
-from pix_core.domain.accounts.passwords import hash_password
-from pix_core.domain.memberships import Membership, Organization, Role, RosterLine
-from pix_core.domain.reconciliation import LearnerLink
-from pix_core.domain.users import (
+from pix_core.accounts.domain.passwords import hash_password
+from pix_core.accounts.domain.users import (
     AuthenticationMethod,
     IdentityProvider,
     SchoolContext,
     SiecleClaims,
     User,
 )
-from roster.domain.learners import Learner, LearnerData
+from pix_core.orga.domain.learners import LearnerLink, RosterLine
+from pix_core.orga.domain.memberships import Membership, Role
+from roster.domain.learners import Learner, LearnerData, Organization
 from roster.domain.matching import RosterEntry
+from tests.unit.pix_core.accounts.fakes import NOW, InMemoryMethods, InMemoryUsers
+from tests.unit.pix_core.evaluation.fakes import InMemoryAssessmentRepositories
 
 UAI = "0561641E"
 

@@ -3,15 +3,16 @@
 import re
 
 import pytest
-from orga_fakes import BIRTH, UAI, OrgaUnitOfWork
-from pix_fakes import FakeRelyingParty, InMemorySessionStore
 from werkzeug.test import Client
 
-from pix_core.adapters.http.sessions import COOKIE_NAME
-from pix_core.adapters.http.web import PixWeb, WebConfig
-from pix_core.domain.memberships import Role
-from pix_core.domain.users import SiecleClaims
-from pix_core.usecases.upload_siecle_roster import ImportProblem, UploadResult
+from pix_core.accounts.domain.users import SiecleClaims
+from pix_core.app import pix_web
+from pix_core.orga.domain.memberships import Role
+from pix_core.orga.usecases.upload_siecle_roster import ImportProblem, UploadResult
+from pix_core.shared.adapters.http.kit import WebConfig
+from pix_core.shared.adapters.http.sessions import COOKIE_NAME
+from tests.unit.pix_core.accounts.fakes import FakeRelyingParty, InMemorySessionStore
+from tests.unit.pix_core.orga.fakes import BIRTH, UAI, OrgaUnitOfWork
 
 BASE = "https://localhost:8444"
 
@@ -23,7 +24,7 @@ class World:
         self.rp = FakeRelyingParty()
         self.uploads = []
         self.next_result = UploadResult(ok=True, created=2, updated=1, unchanged=3, gone=1)
-        self.web = PixWeb(
+        self.web = pix_web(
             WebConfig(base_url=BASE, issuer="https://localhost:8443"),
             relying_party=self.rp,
             unit_of_work=lambda: self.uow,

@@ -1,19 +1,20 @@
 """Passwords, masked hints, Pix Orga login, add-admin, memberships and the roster."""
 
 import pytest
-from orga_fakes import BIRTH, UAI, OrgaUnitOfWork
-from pix_fakes import FakeClock
 
-from pix_core.domain.accounts.errors import OrgaLoginFailed, PixAccountRequired
-from pix_core.domain.accounts.masking import account_hint, mask_email
-from pix_core.domain.accounts.passwords import hash_password, verify_password
-from pix_core.domain.memberships import MembershipRequired, OrganizationNotFound, Role
-from pix_core.domain.users import IdentityProvider
-from pix_core.usecases.add_organization_admin import add_organization_admin
-from pix_core.usecases.list_my_organizations import list_my_organizations
-from pix_core.usecases.log_in_to_pix_orga import log_in_to_pix_orga
-from pix_core.usecases.show_roster import show_roster
-from pix_core.usecases.upload_siecle_roster import UploadResult, upload_siecle_roster
+from pix_core.accounts.domain.errors import OrgaLoginFailed, PixAccountRequired
+from pix_core.accounts.domain.masking import account_hint, mask_email
+from pix_core.accounts.domain.passwords import hash_password, verify_password
+from pix_core.accounts.domain.users import IdentityProvider
+from pix_core.accounts.usecases.log_in_to_pix_orga import log_in_to_pix_orga
+from pix_core.orga.domain.errors import MembershipRequired, OrganizationNotFound
+from pix_core.orga.domain.memberships import Role
+from pix_core.orga.usecases.add_organization_admin import add_organization_admin
+from pix_core.orga.usecases.list_my_organizations import list_my_organizations
+from pix_core.orga.usecases.show_roster import show_roster
+from pix_core.orga.usecases.upload_siecle_roster import UploadResult, upload_siecle_roster
+from tests.unit.pix_core.accounts.fakes import FakeClock
+from tests.unit.pix_core.orga.fakes import BIRTH, UAI, OrgaUnitOfWork
 
 
 def test_password_hashes_are_salted_and_verified():

@@ -3,12 +3,13 @@
 from datetime import date
 
 import pytest
-from orga_fakes import BIRTH, UAI, OrgaUnitOfWork
 
-from pix_core.domain.accounts.errors import GarAccountRequired
-from pix_core.domain.reconciliation import Answers, ReconciliationStatus
-from pix_core.domain.users import SiecleClaims
-from pix_core.usecases.reconcile_learner import reconcile_learner
+from pix_core.accounts.domain.errors import GarAccountRequired
+from pix_core.accounts.domain.users import SiecleClaims
+from pix_core.orga.domain.reconciliation import Answers, ReconciliationStatus
+from pix_core.orga.usecases.reconcile_learner import reconcile_learner
+from tests.unit.pix_core.accounts.fakes import FakeClock
+from tests.unit.pix_core.orga.fakes import BIRTH, UAI, OrgaUnitOfWork
 
 S = ReconciliationStatus
 
@@ -19,8 +20,6 @@ def uow():
 
 
 def run(uow, user, answers=None, uai=UAI, clock=None):
-    from pix_fakes import FakeClock
-
     return reconcile_learner(
         user.id, uai, answers, organizations=uow.organizations, learners=uow.learners,
         users=uow.users, methods=uow.methods, clock=clock or FakeClock(),
