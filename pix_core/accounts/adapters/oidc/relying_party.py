@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import logging
 import re
 import secrets
@@ -297,8 +298,6 @@ def _matching(bundle: KeyBundle, kid: str | None) -> list[Any]:
 
 
 def _json_keys(text: str) -> list[dict[str, Any]]:
-    import json
-
     keys = json.loads(text)["keys"]
     if not isinstance(keys, list):
         raise ValueError("keys is not a list")
