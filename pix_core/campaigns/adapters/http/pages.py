@@ -3,7 +3,9 @@
 
 Every POST carries the session's CSRF token; every organisation route asks
 ``authorize_member`` (through the use cases); a pupil only ever reaches their own
-participation (looked up by the session's user id).
+participation (looked up by the session's user id). A pupil who clicks "Je commence" and
+must first go through "Avant de commencer" comes back to the campaign page, which finishes
+the join they asked for and sends them to the first challenge (session key ``joining``).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ log = logging.getLogger(__name__)
 
 ORGA_LOGIN = "/orga/connexion"  # accounts' page
 PARCOURS = "/parcours"
+JOINING = "joining"  # session: the campaign code a pupil asked to join, during the detour
 
 AssessmentPath = Callable[[int], str]
 """Where the pupil answers an assessment (evaluation's page, wired by ``create_app``)."""
@@ -163,10 +166,13 @@ class CampaignPages:
         here = f"/campagnes/{code}"
         if user_id is None:
             return self.kit.start_login(request, here)
-        joining = request.method == "POST"
-        if joining:
+        if request.method == "POST":
             self.kit.check_csrf(request, session_id, data)
-            detour = self._join(user_id, code)
+            joining = True
+        else:  # back from "Avant de commencer": the join the pupil asked for goes on
+            joining = self._resumed_join(session_id, data, code)
+        if joining:
+            detour = self._join(user_id, code, session_id, data, first=request.method == "POST")
             if detour is not None:
                 return detour
         with self.unit_of_work() as uow:
@@ -213,8 +219,10 @@ class CampaignPages:
                 participations=uow.participations)
         return dashboard, data
 
-    def _join(self, user_id: int, code: str) -> Response | None:
-        """Join; the redirect to "Avant de commencer" when the roster must be asked first."""
+    def _join(self, user_id: int, code: str, session_id: str | None, data: dict[str, Any],
+              first: bool) -> Response | None:
+        """Join; the redirect to "Avant de commencer" when the roster must be asked first
+        (the first time only: a pupil sent back unidentified sees the campaign page)."""
         with self.unit_of_work() as uow:
             outcome = join_campaign(
                 user_id, code, campaigns=uow.campaigns, participations=uow.participations,
@@ -224,6 +232,18 @@ class CampaignPages:
         if outcome.reconcile_in is None:
             log.info("campaign joined (new participation: %s)", outcome.created)
             return None
+        if not first:
+            return None
+        if session_id is not None:
+            self.kit.sessions.save(session_id, {**data, JOINING: code})
         here = quote(f"/campagnes/{code}")
         return redirect(f"/organisations/{quote(outcome.reconcile_in)}"
                         f"/avant-de-commencer?suite={here}", code=303)
+
+    def _resumed_join(self, session_id: str | None, data: dict[str, Any], code: str) -> bool:
+        """True once after "Avant de commencer" sent back the pupil who asked to join."""
+        if session_id is None or data.get(JOINING) != code:
+            return False
+        data.pop(JOINING)
+        self.kit.sessions.save(session_id, data)
+        return True

@@ -1,7 +1,7 @@
 """Web sessions: a random id in a cookie, the data server-side (accounts' ``SqlSessionStore``).
 
 Session data: ``user_id`` (int, once logged in), ``csrf`` (token for POST forms); contexts
-keep a few more keys (accounts: ``pending`` OIDC logins).
+keep a few more keys (accounts: ``pending`` OIDC logins; campaigns: ``joining``).
 """
 
 from __future__ import annotations

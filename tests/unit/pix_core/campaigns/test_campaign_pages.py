@@ -213,24 +213,62 @@ def test_a_pupil_joins_by_code_answers_and_shares(world):
     assert "Résultats reçus" in page and "25 %" in page and "3A" in page
 
 
-def test_the_first_participation_goes_through_avant_de_commencer_and_comes_back(world):
+def sure_match(world, pupil):
+    """The proxy matched ``pupil`` for sure at their latest GAR login (a roster learner)."""
+    method_id = max(world.uow.methods.rows)
+    world.uow.methods.rows[method_id] = world.uow.methods.rows[method_id].logged_in(
+        SchoolContext(uai=(UAI,), profiles=("National_elv",),
+                      siecle=SiecleClaims("matched", UAI, "INE-LEA", BIRTH, "3A")),
+        world.clock())
+    world.uow.learners.put(world.org.id, "INE-LEA", "Léa", "Lefèvre", BIRTH, "3A")
+
+
+def test_a_sure_match_clicks_once_and_lands_in_the_first_challenge(world):
     code = world.campaign()
     pupil = world.pupil(tied=False)
-    world.uow.methods.rows[max(world.uow.methods.rows)] = world.uow.methods.rows[
-        max(world.uow.methods.rows)].logged_in(SchoolContext(
-            uai=(UAI,), profiles=("National_elv",),
-            siecle=SiecleClaims("matched", UAI, "INE-LEA", BIRTH, "3A")), world.clock())
-    world.uow.learners.put(world.org.id, "INE-LEA", "Léa", "Lefèvre", BIRTH, "3A")
+    sure_match(world, pupil)
     world.log_in_as(pupil)
     joined = world.post(f"/campagnes/{code}")
     assert joined.location == (f"/organisations/{UAI}/avant-de-commencer"
                                f"?suite=/campagnes/{code}")
     back = world.get(joined.location)  # the proxy's match ties without questions
     assert (back.status_code, back.location) == (303, f"/campagnes/{code}")
-    again = world.post(f"/campagnes/{code}")
-    assert again.location.startswith("/evaluations/")
+    landed = world.get(back.location)  # the join the pupil asked for goes on
+    (participation,) = world.uow.participations.rows.values()
+    assert participation.organization_learner_id is not None
+    assert (landed.status_code, landed.location) == (
+        303, f"/evaluations/{participation.assessment_id}")
+    page = world.get(f"/campagnes/{code}").get_data(as_text=True)  # later: the page
+    assert "Continuer mon parcours" in page and "Je commence" not in page
     evil = world.get(f"/organisations/{UAI}/avant-de-commencer?suite=https://evil.example/")
     assert evil.status_code == 200  # no open redirect: the page itself
+
+
+def test_a_pupil_identified_on_the_form_lands_in_the_first_challenge(world):
+    code = world.campaign()
+    pupil = world.pupil(tied=False)
+    world.uow.learners.put(world.org.id, "INE-LEA", "Léa", "Lefèvre", BIRTH, "3A")
+    world.log_in_as(pupil)
+    form = world.post(f"/campagnes/{code}").location
+    assert "Avant de commencer" in world.get(form).get_data(as_text=True)
+    back = world.post(form, {"nom": "Lefèvre", "prenom": "Léa", "jour": BIRTH.day,
+                             "mois": BIRTH.month, "annee": BIRTH.year})
+    assert (back.status_code, back.location) == (303, f"/campagnes/{code}")
+    assert world.get(back.location).location.startswith("/evaluations/")
+
+
+def test_a_pupil_sent_back_unidentified_sees_the_campaign_page_not_a_loop(world):
+    code = world.campaign()
+    other = world.campaign()
+    world.log_in_as(world.pupil(tied=False))
+    form = world.post(f"/campagnes/{code}").location
+    assert "avant-de-commencer" in form
+    another = world.get(f"/campagnes/{other}")  # only the campaign asked for goes on
+    assert another.status_code == 200 and "Je commence" in another.get_data(as_text=True)
+    page = world.get(f"/campagnes/{code}")  # not identified yet: no second detour
+    assert page.status_code == 200 and "Je commence" in page.get_data(as_text=True)
+    assert world.get(f"/campagnes/{code}").status_code == 200
+    assert world.uow.participations.rows == {}
 
 
 def test_staff_from_the_gar_get_the_page_explaining_e_mail_accounts(world):
