@@ -1,4 +1,5 @@
-"""Competence evaluation pages: start, reload, answer, feedback, end, and refusals."""
+"""The profile and competence evaluation pages: start, reload, answer, feedback, end,
+and refusals."""
 
 import re
 
@@ -118,3 +119,8 @@ def test_login_and_csrf_are_required(world, clock):
     refused = answer(world, path, "wrong", challenge_id, "1")
     assert refused.status_code == 403 and world.uow.answers.rows == []
     assert world.get("/competences/9.9/evaluation").status_code == 404
+
+
+def test_profile_requires_login(clock):
+    response = World(clock).get("/profil")
+    assert response.status_code == 303 and response.location == "/"
