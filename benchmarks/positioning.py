@@ -15,16 +15,16 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from kernel.sql.engine import make_engine
-from pix_core.adapters.sql.assessment_repositories import assessment_unit_of_work_factory
-from pix_core.adapters.sql.migrate import upgrade
-from pix_core.content import default_content
-from pix_core.domain.assessment import latest_by_skill
-from pix_core.domain.framework import Challenge, ChallengeType
-from pix_core.domain.positioning import competence_target, next_challenge
-from pix_core.domain.users import User
-from pix_core.usecases.answer_challenge import answer_challenge
-from pix_core.usecases.compute_profile import compute_profile
-from pix_core.usecases.start_competence_evaluation import start_competence_evaluation
+from pix_core.accounts.domain.users import User
+from pix_core.database.migrate import upgrade
+from pix_core.database.unit_of_work import unit_of_work_factory
+from pix_core.evaluation.adapters.content_bank import default_content
+from pix_core.evaluation.domain.assessments import latest_by_skill
+from pix_core.evaluation.domain.framework import Challenge, ChallengeType
+from pix_core.evaluation.domain.positioning import competence_target, next_challenge
+from pix_core.evaluation.usecases.answer_challenge import answer_challenge
+from pix_core.evaluation.usecases.compute_profile import compute_profile
+from pix_core.evaluation.usecases.start_competence_evaluation import start_competence_evaluation
 
 NOW = datetime(2025, 1, 28, tzinfo=UTC)
 CONTENT = default_content()
@@ -54,7 +54,7 @@ def main() -> None:
         url = f"sqlite:///{tmp}/bench.db"
         upgrade(url)
         engine = make_engine(url)
-        factory = assessment_unit_of_work_factory(engine)
+        factory = unit_of_work_factory(engine)
         with factory() as uow:
             user = uow.users.add(User.new("Flora", "Dupont", NOW))
             asked = 0

@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kernel.sql.engine import make_engine  # noqa: E402
-from pix_core.adapters.sql.migrate import upgrade  # noqa: E402
+from pix_core.database.migrate import upgrade  # noqa: E402
 from roster.domain.roster import ImportReport  # noqa: E402
 from roster.reading import read_roster_file  # noqa: E402
 from roster.reading.synthetic import synthetic_pupils, write_siecle_xml  # noqa: E402

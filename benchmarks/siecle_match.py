@@ -27,7 +27,7 @@ from satosa.context import Context  # noqa: E402
 from satosa.internal import InternalData  # noqa: E402
 
 from kernel.sql.engine import make_engine  # noqa: E402
-from pix_core.adapters.sql.migrate import upgrade  # noqa: E402
+from pix_core.database.migrate import upgrade  # noqa: E402
 from proxy.microservices.pseudonym import GarPseudonym  # noqa: E402
 from proxy.microservices.siecle_match import SiecleMatch  # noqa: E402
 from proxy.migrate import upgrade as upgrade_proxy  # noqa: E402

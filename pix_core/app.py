@@ -1,8 +1,15 @@
-"""``create_app``: the one place where adapters meet use cases."""
+"""``create_app``: the one place where adapters meet use cases.
+
+Each context's pages (``<context>/adapters/http/pages.py``) bring their routes, and its
+``adapters/http/errors.py`` its error pages; ``pix_web`` puts them together on the shared
+web kit. A new context adds its pages to ``PAGES`` and ``pix_web``, its error pages to the
+``ErrorTable``, and its tables to ``database/schema.py``.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,26 +21,45 @@ from kernel.clock import Clock
 from kernel.metrics_endpoint import MetricsEndpoint
 from kernel.request_id import RequestIdMiddleware, propagate_request_id
 from kernel.sql.engine import make_engine
-from pix_core.adapters.campaign_positioning import ContentCatalog, PositioningAssessments
-from pix_core.adapters.http.health import HealthEndpoints
-from pix_core.adapters.http.metrics import REGISTRY, ObservedPixWeb
-from pix_core.adapters.http.security_headers import SecurityHeaders
-from pix_core.adapters.http.sessions import SessionStore
-from pix_core.adapters.http.static_files import StaticFiles
-from pix_core.adapters.http.web import SECURITY_HEADERS, WebConfig
-from pix_core.adapters.oidc.port import RelyingParty
-from pix_core.adapters.oidc.relying_party import OidcRelyingParty, RelyingPartyConfig
-from pix_core.adapters.sql.campaign_repositories import campaign_unit_of_work_factory
-from pix_core.adapters.sql.rate_limit_counters import SqlAttemptCounter
-from pix_core.adapters.sql.session_store import SqlSessionStore
-from pix_core.content import default_content
-from pix_core.domain.rate_limit import RateLimiter
+from pix_core.accounts.adapters.http import errors as accounts_errors
+from pix_core.accounts.adapters.http.gar_login import GarLogin
+from pix_core.accounts.adapters.http.pages import AccountPages
+from pix_core.accounts.adapters.oidc.port import RelyingParty
+from pix_core.accounts.adapters.oidc.relying_party import OidcRelyingParty, RelyingPartyConfig
+from pix_core.accounts.adapters.sql.session_store import SqlSessionStore
+from pix_core.campaigns.adapters.http import errors as campaigns_errors
+from pix_core.campaigns.adapters.http.pages import CampaignPages
+from pix_core.campaigns.adapters.positioning import PositioningAssessments
+from pix_core.campaigns.adapters.target_catalog import ContentCatalog, EmptyCatalog
+from pix_core.campaigns.domain.target_profiles import TargetCatalog
+from pix_core.database.unit_of_work import unit_of_work_factory
+from pix_core.evaluation.adapters.content_bank import default_content
+from pix_core.evaluation.adapters.http import errors as evaluation_errors
+from pix_core.evaluation.adapters.http.pages import EvaluationPages, assessment_path
+from pix_core.evaluation.domain.framework import LearningContent
+from pix_core.evaluation.domain.scoring import DEFAULT_MAX_OPEN_LEVEL
+from pix_core.orga.adapters.http import errors as orga_errors
+from pix_core.orga.adapters.http.pages import ImporterFactory, OrgaPages
+from pix_core.orga.adapters.siecle_importer import siecle_importer
 from pix_core.settings import PixSettings
-from pix_core.usecases.upload_siecle_roster import siecle_importer
+from pix_core.shared.adapters.http.errors import ErrorTable
+from pix_core.shared.adapters.http.health import HealthEndpoints
+from pix_core.shared.adapters.http.kit import WebConfig, WebKit
+from pix_core.shared.adapters.http.metrics import REGISTRY, ObservedPixWeb
+from pix_core.shared.adapters.http.security_headers import SECURITY_HEADERS, SecurityHeaders
+from pix_core.shared.adapters.http.sessions import SessionStore
+from pix_core.shared.adapters.http.static_files import StaticFiles
+from pix_core.shared.adapters.http.web import PixWeb, url_map
+from pix_core.shared.adapters.sql.rate_limit_counters import SqlAttemptCounter
+from pix_core.shared.domain.rate_limit import InMemoryAttemptCounter, RateLimiter
 from roster.reading import read_roster_file
 from roster.sql.repositories import roster_unit_of_work_factory
 
-STATIC_DIR = Path(__file__).resolve().parent / "adapters" / "http" / "static"
+STATIC_DIR = Path(__file__).resolve().parent / "shared" / "adapters" / "http" / "static"
+
+PAGES = (AccountPages, OrgaPages, EvaluationPages, CampaignPages)
+URL_MAP = url_map(rule for pages in PAGES for rule in pages.rules)
+"""Every route of the application (the odd-requests suite walks them all)."""
 
 
 def system_clock() -> datetime:
@@ -61,7 +87,7 @@ def create_app(
     ``http_session`` carries every back-channel call to the proxy (discovery, JWKS,
     token, userinfo): tests route it into the proxy's WSGI app. ``relying_party`` and
     ``session_store`` replace the real adapters in unit tests. The schema is not created
-    here: run ``pix_core.adapters.sql.migrate.upgrade(settings.database_url)`` first.
+    here: run ``pix_core.database.migrate.upgrade(settings.database_url)`` first.
     """
     logging.getLogger("pix_core").setLevel(settings.log_level)
     engine = make_engine(settings.database_url)
@@ -77,10 +103,10 @@ def create_app(
         )
     content = default_content()  # checked here: invalid content stops the start-up
     importer = siecle_importer(roster_unit_of_work_factory(engine), read_roster_file, clock)
-    web = ObservedPixWeb(  # PixWeb counted for /metrics (adapters/http/metrics.py)
+    web = pix_web(
         WebConfig(base_url=settings.base_url, issuer=settings.issuer),
         relying_party=relying_party,
-        unit_of_work=campaign_unit_of_work_factory(  # Pix Orga, assessments, campaigns
+        unit_of_work=unit_of_work_factory(  # every context's repositories, one transaction
             engine, lambda uow: PositioningAssessments(
                 uow, content, clock, max_open_level=settings.max_open_level)),
         sessions=session_store or SqlSessionStore(engine, settings.session_lifetime),
@@ -90,9 +116,43 @@ def create_app(
         catalog=ContentCatalog(content),
         content=content,
         max_open_level=settings.max_open_level,
+        web=ObservedPixWeb,  # counted for /metrics (shared/adapters/http/metrics.py)
     )
     static = StaticFiles(web, {"/static": str(STATIC_DIR)}, cache_timeout=3600)
     app: Any = HealthEndpoints(SecurityHeaders(static, SECURITY_HEADERS), engine)  # probes
     if settings.trusted_proxies:  # the client address for rate limits, from X-Forwarded-For
         app = ProxyFix(app, x_for=settings.trusted_proxies)
     return RequestIdMiddleware(MetricsEndpoint(app, REGISTRY))  # X-Request-Id, /metrics
+
+
+def pix_web(
+    config: WebConfig,
+    *,
+    relying_party: RelyingParty,
+    unit_of_work: Callable[[], Any],
+    sessions: SessionStore,
+    clock: Clock,
+    importer_for: ImporterFactory | None = None,
+    limiter: RateLimiter | None = None,
+    catalog: TargetCatalog | None = None,
+    content: LearningContent | None = None,
+    max_open_level: int = DEFAULT_MAX_OPEN_LEVEL,
+    web: type[PixWeb] = PixWeb,
+) -> PixWeb:
+    """Every context's pages on one web kit, over the given adapters (fakes in unit tests).
+
+    Without ``limiter``, attempts are counted in process memory (single-process tests);
+    without ``content``, the packaged content bank is used.
+    """
+    gar_login = GarLogin(relying_party, sessions, clock)
+    errors = ErrorTable(accounts_errors.ERROR_PAGES, orga_errors.ERROR_PAGES,
+                        evaluation_errors.ERROR_PAGES, campaigns_errors.ERROR_PAGES)
+    kit = WebKit(config, sessions, clock, limiter or RateLimiter(InMemoryAttemptCounter(), clock),
+                 errors, start_login=gar_login.start)
+    return web(kit, [
+        AccountPages(kit, gar_login, relying_party, unit_of_work),
+        OrgaPages(kit, unit_of_work, importer_for),
+        EvaluationPages(kit, unit_of_work, content or default_content(), max_open_level),
+        CampaignPages(kit, unit_of_work, catalog or EmptyCatalog(), assessment_path),
+    ])
+

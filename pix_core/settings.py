@@ -26,8 +26,7 @@ from urllib.parse import urlsplit
 
 from kernel.devkeys import default_data_dir
 from kernel.secret import Secret, read_secret
-
-CALLBACK_PATH = "/connexion/oidc/callback"
+from pix_core.accounts.adapters.oidc.port import CALLBACK_PATH
 
 
 class SettingsError(ValueError):

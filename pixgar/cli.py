@@ -23,7 +23,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _db_upgrade(_: argparse.Namespace) -> int:
-    from pix_core.adapters.sql.migrate import upgrade
+    from pix_core.database.migrate import upgrade
     from pix_core.settings import database_url_from_env
     from proxy.migrate import upgrade as upgrade_proxy
     from proxy.settings import ProxySettings
@@ -48,16 +48,16 @@ def _orga_add_admin(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
     from kernel.sql.engine import make_engine
-    from pix_core.adapters.sql.membership_repositories import orga_unit_of_work_factory
+    from pix_core.database.unit_of_work import unit_of_work_factory
+    from pix_core.orga.usecases.add_organization_admin import add_organization_admin
     from pix_core.settings import database_url_from_env
-    from pix_core.usecases.add_organization_admin import add_organization_admin
     from pixgar.schema import require_pix_schema
 
     database_url = database_url_from_env()
     require_pix_schema(database_url)
     engine = make_engine(database_url)
     try:
-        with orga_unit_of_work_factory(engine)() as uow:
+        with unit_of_work_factory(engine)() as uow:
             added = add_organization_admin(
                 args.uai, args.email, first_name=args.first_name, last_name=args.last_name,
                 organization_name=args.name, organizations=uow.organizations,

@@ -15,12 +15,12 @@ from gar_sim.users import SCHOOL_NAME, SCHOOL_UAI
 from kernel.clock import Clock
 from kernel.devkeys import ensure_random_secret
 from kernel.sql.engine import make_engine
-from pix_core.adapters.campaign_positioning import ContentCatalog
-from pix_core.adapters.sql.campaign_repositories import campaign_unit_of_work_factory
-from pix_core.content import default_content
-from pix_core.domain.accounts.passwords import hash_password, verify_password
-from pix_core.usecases.add_organization_admin import add_organization_admin
-from pix_core.usecases.create_campaign import create_campaign
+from pix_core.accounts.domain.passwords import hash_password, verify_password
+from pix_core.campaigns.adapters.target_catalog import ContentCatalog
+from pix_core.campaigns.usecases.create_campaign import create_campaign
+from pix_core.database.unit_of_work import unit_of_work_factory
+from pix_core.evaluation.adapters.content_bank import default_content
+from pix_core.orga.usecases.add_organization_admin import add_organization_admin
 from roster.reading import read_roster_file
 from roster.reading.synthetic import SyntheticPupil, siecle_csv
 from roster.sql.repositories import roster_unit_of_work_factory
@@ -56,7 +56,7 @@ def seed_demo(database_url: str, data_dir: Path) -> DemoSeed:
     clock = lambda: datetime.now(UTC)  # noqa: E731
     engine = make_engine(database_url)
     try:
-        with campaign_unit_of_work_factory(engine)() as uow:
+        with unit_of_work_factory(engine)() as uow:
             add_organization_admin(
                 SCHOOL_UAI, DEMO_ADMIN_EMAIL, first_name="Camille", last_name="Admin",
                 organization_name=SCHOOL_NAME, organizations=uow.organizations,

@@ -33,7 +33,7 @@ class Migrations:
 
 
 def _pix_core() -> Migrations:
-    from pix_core.adapters.sql import migrate
+    from pix_core.database import migrate
 
     return Migrations("pix_core", migrate.upgrade, migrate.is_up_to_date)
 

@@ -129,8 +129,8 @@ def build_stack(env: dict[str, str], pix_http_session: requests.Session | None =
     from gar_sim.ent import create_ent_app
     from gar_sim.idp import create_idp_app
     from gar_sim.settings import settings_from_env
-    from pix_core.adapters.sql.migrate import upgrade
     from pix_core.app import create_app as create_pix_app
+    from pix_core.database.migrate import upgrade
     from pix_core.settings import PixSettings
     from proxy.app import create_app as create_proxy_app
     from proxy.migrate import upgrade as upgrade_proxy

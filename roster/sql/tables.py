@@ -4,8 +4,9 @@
 ``organization_learners`` columns are read by name by ``roster.sql.reader`` (the proxy's
 matching) and ``user_id`` is written by pix_core's account linking: rename nothing without
 telling them. The roster knows no accounts, so the foreign key of ``user_id`` to ``users``
-is declared by pix_core, beside its ``users`` table (``pix_core/adapters/sql/tables.py``);
-the schema, made by pix_core's migrations, has it either way.
+is declared by pix_core, where its accounts meet the roster
+(``pix_core/orga/adapters/sql/tables.py``); the schema, made by pix_core's migrations,
+has it either way.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gar_sim.users import get_user
-from pix_core.domain.framework import PIX_FRAMEWORK
+from pix_core.evaluation.domain.framework import PIX_FRAMEWORK
 from tests.flows.conftest import accounts_named, count_users
 
 PUPIL = "lea-lefevre"

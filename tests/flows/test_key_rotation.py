@@ -16,7 +16,7 @@ import pytest
 
 from gar_sim.idp import create_idp_app
 from gar_sim.settings import settings_from_env
-from pix_core.adapters.oidc.relying_party import OidcRelyingParty, RelyingPartyConfig
+from pix_core.accounts.adapters.oidc.relying_party import OidcRelyingParty, RelyingPartyConfig
 from pix_core.app import create_app as create_pix_app
 from pix_core.settings import PixSettings
 from pixgar import keys_cli

@@ -15,7 +15,7 @@ from werkzeug.test import Client
 from pix_core.app import create_app
 from pix_core.settings import PixSettings
 
-PER_IP_LIMIT = 50  # pix_core.domain.rate_limit.ORGA_LOGIN_PER_IP
+PER_IP_LIMIT = 50  # pix_core.shared.domain.rate_limit.ORGA_LOGIN_PER_IP
 
 
 def pix_client(stack, trusted_proxies: str) -> Client:

@@ -35,9 +35,9 @@ from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from gar_sim.users import SCHOOL_UAI
 from kernel.metrics_endpoint import METRICS_PATH
-from pix_core.adapters.campaign_positioning import ContentCatalog
-from pix_core.adapters.http.web import URL_MAP
-from pix_core.content import default_content
+from pix_core.app import URL_MAP
+from pix_core.campaigns.adapters.target_catalog import ContentCatalog
+from pix_core.evaluation.adapters.content_bank import default_content
 from pixgar.cli import main as pixgar
 from proxy.health import HEALTH_PATHS
 from tests.flows.conftest import Browser, make_stack

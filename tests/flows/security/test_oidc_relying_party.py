@@ -15,8 +15,8 @@ import pytest
 from jwcrypto import jwk, jws
 
 from kernel.secret import Secret
-from pix_core.adapters.oidc.relying_party import OidcRelyingParty, RelyingPartyConfig
-from pix_core.domain.errors import AuthenticationFailed
+from pix_core.accounts.adapters.oidc.relying_party import OidcRelyingParty, RelyingPartyConfig
+from pix_core.accounts.domain.errors import AuthenticationFailed
 from tests.support.oidc_client import OidcClient, jose_header
 from tests.support.wsgi_transport import routed_session
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from gar_sim.users import SCHOOL_UAI
 from kernel.sql.engine import make_engine
-from pix_core.adapters.sql.migrate import upgrade
+from pix_core.database.migrate import upgrade
 from pixgar.demo_seed import DEMO_ROSTER, seed_demo
 from roster.reading import read_roster_file
 from roster.reading.synthetic import SyntheticPupil, siecle_xml

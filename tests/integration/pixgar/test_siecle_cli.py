@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from kernel.sql.engine import make_engine
-from pix_core.adapters.sql.migrate import upgrade
+from pix_core.database.migrate import upgrade
 from pixgar.cli import main
 from pixgar.siecle_cli import run_siecle_import
 from roster.reading.synthetic import siecle_xml, synthetic_pupils

@@ -5,7 +5,7 @@ import json
 import subprocess
 import sys
 
-from pix_core.adapters.sql.migrate import upgrade
+from pix_core.database.migrate import upgrade
 
 UAI = "0351234A"
 ALONE = f"""

@@ -14,8 +14,8 @@ from sqlalchemy import delete, inspect, select, update
 
 from kernel.sql.base import Base
 from kernel.sql.engine import make_engine
-from pix_core.adapters.sql.migrate import downgrade, upgrade
-from pix_core.adapters.sql.tables import UserRow
+from pix_core.accounts.adapters.sql.tables import UserRow
+from pix_core.database.migrate import downgrade, upgrade
 from roster.domain.errors import SiecleImportError
 from roster.reading import read_roster_file
 from roster.reading.csv_reader import TEMPLATE_FIELDS

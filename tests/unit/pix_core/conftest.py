@@ -1,7 +1,8 @@
 import pytest
 from Cryptodome.PublicKey import RSA
 from jwkest.jwk import RSAKey
-from pix_fakes import FakeClock
+
+from tests.unit.pix_core.accounts.fakes import FakeClock
 
 
 @pytest.fixture

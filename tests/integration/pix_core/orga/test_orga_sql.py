@@ -9,19 +9,19 @@ from alembic.migration import MigrationContext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from kernel.sql.base import Base
 from kernel.sql.engine import make_engine
-from pix_core.adapters.sql.membership_repositories import orga_unit_of_work_factory
-from pix_core.adapters.sql.migrate import downgrade, upgrade
-from pix_core.domain.memberships import Membership, Organization, Role
-from pix_core.domain.users import (
+from pix_core.accounts.domain.users import (
     AuthenticationMethod,
     IdentityProvider,
     SchoolContext,
     SiecleClaims,
     User,
 )
-from roster.domain.learners import Learner, LearnerData
+from pix_core.database.migrate import downgrade, upgrade
+from pix_core.database.schema import METADATA
+from pix_core.database.unit_of_work import unit_of_work_factory
+from pix_core.orga.domain.memberships import Membership, Role
+from roster.domain.learners import Learner, LearnerData, Organization
 from roster.sql.repositories import roster_unit_of_work_factory
 from roster.sql.tables import OrganizationLearnerRow
 
@@ -39,12 +39,12 @@ def engine(database_url):
 
 @pytest.fixture
 def uow_factory(engine):
-    return orga_unit_of_work_factory(engine)
+    return unit_of_work_factory(engine)
 
 
 def seed(engine):
     """An imported school with one learner and two users; returns their ids."""
-    uow_factory = orga_unit_of_work_factory(engine)
+    uow_factory = unit_of_work_factory(engine)
     with roster_unit_of_work_factory(engine)() as uow:
         org = uow.organizations.add(Organization.new(UAI, NOW, name="Collège Test"))
         uow.organizations.mark_imported(org.id, NOW)
@@ -66,7 +66,7 @@ def seed(engine):
 
 def test_the_schema_matches_the_models_and_downgrades(database_url, engine):
     with engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(connection), METADATA)
     assert diff == []
     downgrade(database_url, "0002")
     with engine.connect() as connection:

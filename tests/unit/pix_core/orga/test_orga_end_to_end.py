@@ -5,14 +5,14 @@ import io
 import re
 
 import pytest
-from pix_fakes import FakeRelyingParty, gar_identity
 from werkzeug.test import Client
 
-from pix_core.adapters.http.sessions import COOKIE_NAME
-from pix_core.adapters.sql.migrate import upgrade
 from pix_core.app import create_app
+from pix_core.database.migrate import upgrade
 from pix_core.settings import PixSettings
+from pix_core.shared.adapters.http.sessions import COOKIE_NAME
 from pixgar.cli import main
+from tests.unit.pix_core.accounts.fakes import FakeRelyingParty, gar_identity
 
 BASE = "https://localhost:8444"
 UAI = "0561641E"

@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import re
-import sys
-from pathlib import Path
 
 import pytest
+from werkzeug.routing import Rule
+from werkzeug.test import Client
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "orga"))  # orga_fakes
-
-from campaign_fakes import CampaignUnitOfWork, FakeCatalog  # noqa: E402
-from orga_fakes import UAI  # noqa: E402
-from pix_fakes import FakeRelyingParty, InMemorySessionStore  # noqa: E402
-from werkzeug.routing import Rule  # noqa: E402
-from werkzeug.test import Client  # noqa: E402
-
-from pix_core.adapters.http.sessions import COOKIE_NAME  # noqa: E402
-from pix_core.adapters.http.web import URL_MAP, PixWeb, WebConfig  # noqa: E402
-from pix_core.domain.memberships import Role  # noqa: E402
-from pix_core.domain.rate_limit import InMemoryAttemptCounter, RateLimiter  # noqa: E402
-from pix_core.usecases.upload_siecle_roster import UploadResult  # noqa: E402
+from pix_core.app import URL_MAP, pix_web
+from pix_core.orga.domain.memberships import Role
+from pix_core.orga.usecases.upload_siecle_roster import UploadResult
+from pix_core.shared.adapters.http.kit import WebConfig
+from pix_core.shared.adapters.http.sessions import COOKIE_NAME
+from pix_core.shared.adapters.http.web import PixWeb
+from pix_core.shared.domain.rate_limit import InMemoryAttemptCounter, RateLimiter
+from tests.unit.pix_core.accounts.fakes import FakeRelyingParty, InMemorySessionStore
+from tests.unit.pix_core.campaigns.fakes import CampaignUnitOfWork, FakeCatalog
+from tests.unit.pix_core.orga.fakes import UAI
 
 BASE = "https://localhost:8444"
 ISSUER = "https://localhost:8443"
@@ -67,7 +64,7 @@ class SecureWorld:
 
     def make_web(self, counter=None) -> PixWeb:
         """Another "worker": same database and sessions, its own process memory."""
-        return PixWeb(
+        return pix_web(
             WebConfig(base_url=BASE, issuer=ISSUER),
             relying_party=self.rp,
             unit_of_work=lambda: self.uow,

@@ -7,10 +7,10 @@ from __future__ import annotations
 import io
 
 import pytest
-from conftest import assert_french_error, path_for
-from orga_fakes import UAI
 
-from pix_core.adapters.http.web import URL_MAP
+from pix_core.app import URL_MAP
+from tests.unit.pix_core.orga.fakes import UAI
+from tests.unit.pix_core.security.conftest import assert_french_error, path_for
 
 ORGA_ROUTES = [r for r in URL_MAP.iter_rules() if r.rule.startswith("/orga/<uai>")]
 ADMIN_ONLY = {"orga_import", "orga_members"}  # others: any member

@@ -7,11 +7,11 @@ import io
 import re
 
 import pytest
-from conftest import SecureWorld, assert_french_error, path_for, rules
-from orga_fakes import BIRTH, UAI
-from pix_fakes import NOW
 
-from pix_core.domain.users import AuthenticationMethod, SchoolContext
+from pix_core.accounts.domain.users import AuthenticationMethod, SchoolContext
+from tests.unit.pix_core.accounts.fakes import NOW
+from tests.unit.pix_core.orga.fakes import BIRTH, UAI
+from tests.unit.pix_core.security.conftest import SecureWorld, assert_french_error, path_for, rules
 
 CSRF_EXEMPT = {
     # OIDC Core §4 third-party initiated login: the GAR side posts it cross-site by

@@ -6,17 +6,17 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import BASE, PASSWORD, path_for, rules
-from orga_fakes import UAI
-from pix_fakes import FakeClock, FakeRelyingParty
 from werkzeug.test import Client
 
 from kernel.sql.engine import make_engine
-from pix_core.adapters.sql.membership_repositories import orga_unit_of_work_factory
-from pix_core.adapters.sql.migrate import upgrade
 from pix_core.app import create_app
+from pix_core.database.migrate import upgrade
+from pix_core.database.unit_of_work import unit_of_work_factory
+from pix_core.orga.usecases.add_organization_admin import add_organization_admin
 from pix_core.settings import PixSettings
-from pix_core.usecases.add_organization_admin import add_organization_admin
+from tests.unit.pix_core.accounts.fakes import FakeClock, FakeRelyingParty
+from tests.unit.pix_core.orga.fakes import UAI
+from tests.unit.pix_core.security.conftest import BASE, PASSWORD, path_for, rules
 
 EMAIL = "admin@exemple.fr"
 GET_RULES = rules("GET")
@@ -49,7 +49,7 @@ def app(tmp_path):
     upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
     clock = FakeClock()
-    with orga_unit_of_work_factory(engine)() as uow:
+    with unit_of_work_factory(engine)() as uow:
         added = add_organization_admin(
             UAI, EMAIL, organizations=uow.organizations, users=uow.users,
             methods=uow.methods, memberships=uow.memberships, clock=clock,

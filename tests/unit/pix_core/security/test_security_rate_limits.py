@@ -3,22 +3,29 @@ French 429 page with a reference and Retry-After; shared counters; the injected 
 
 from __future__ import annotations
 
+import inspect
 from datetime import timedelta
 
 import pytest
-from conftest import ADMIN_EMAIL, MEMBER_EMAIL, PASSWORD, assert_french_error
-from orga_fakes import UAI
 
+import pix_core.shared.domain.rate_limit as rate_limit
 from kernel.sql.engine import make_engine
-from pix_core.adapters.sql.migrate import upgrade
-from pix_core.adapters.sql.rate_limit_counters import SqlAttemptCounter
-from pix_core.domain.rate_limit import (
-    CAMPAIGN_CODE_PER_USER,
+from pix_core.campaigns.domain.campaigns import CAMPAIGN_CODE_PER_USER
+from pix_core.database.migrate import upgrade
+from pix_core.shared.adapters.sql.rate_limit_counters import SqlAttemptCounter
+from pix_core.shared.domain.rate_limit import (
     InMemoryAttemptCounter,
     RateLimiter,
     RateLimitRule,
     TooManyAttempts,
     decide,
+)
+from tests.unit.pix_core.orga.fakes import UAI
+from tests.unit.pix_core.security.conftest import (
+    ADMIN_EMAIL,
+    MEMBER_EMAIL,
+    PASSWORD,
+    assert_french_error,
 )
 
 RULE = RateLimitRule("test", 10, timedelta(minutes=15))
@@ -64,10 +71,7 @@ def test_decide_retry_after_points_at_the_first_moment_that_passes():
 
 
 def test_the_limiter_reads_only_the_injected_clock():
-    import inspect
-
-    import pix_core.domain.rate_limit as module
-    source = inspect.getsource(module)
+    source = inspect.getsource(rate_limit)
     assert "datetime.now" not in source and "time.time" not in source
 
 

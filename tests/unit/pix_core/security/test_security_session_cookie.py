@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ADMIN_EMAIL, PASSWORD, SecureWorld
 
-from pix_core.adapters.http.sessions import COOKIE_NAME
+from pix_core.shared.adapters.http.sessions import COOKIE_NAME
+from tests.unit.pix_core.security.conftest import ADMIN_EMAIL, PASSWORD, SecureWorld
 
 
 def _session_set_cookies(response) -> list[str]:

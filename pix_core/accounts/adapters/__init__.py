@@ -1,0 +1,1 @@
+"""Accounts outside the domain: the OIDC relying party, SQL, the login pages."""

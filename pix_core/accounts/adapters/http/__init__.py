@@ -1,0 +1,1 @@
+"""The home page, the GAR login (start, callback, logout) and Pix Orga's login page."""

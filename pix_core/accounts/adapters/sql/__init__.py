@@ -1,0 +1,1 @@
+"""Users, login methods and server-side sessions in SQL."""

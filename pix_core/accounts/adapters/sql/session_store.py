@@ -1,0 +1,62 @@
+"""Server-side web sessions in the ``sessions`` table (works across workers)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, delete
+from sqlalchemy.orm import sessionmaker
+
+from kernel.sql.base import as_utc
+from pix_core.accounts.adapters.sql.tables import SessionRow
+
+
+def _hash(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode("utf-8")).hexdigest()
+
+
+class SqlSessionStore:
+    """Only the SHA-256 of a session id is stored: a database dump yields no cookies."""
+
+    def __init__(self, engine: Engine, lifetime: timedelta) -> None:
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self.lifetime = lifetime
+
+    def create(self, data: dict[str, Any], now: datetime) -> str:
+        session_id = secrets.token_urlsafe(32)
+        with self._sessions.begin() as db:
+            db.execute(delete(SessionRow).where(SessionRow.expires_at < now))
+            db.add(
+                SessionRow(
+                    id_hash=_hash(session_id),
+                    user_id=data.get("user_id"),
+                    data=data,
+                    created_at=now,
+                    expires_at=now + self.lifetime,
+                )
+            )
+        return session_id
+
+    def load(self, session_id: str, now: datetime) -> dict[str, Any] | None:
+        with self._sessions.begin() as db:
+            row = db.get(SessionRow, _hash(session_id))
+            if row is None:
+                return None
+            if as_utc(row.expires_at) <= now:
+                db.delete(row)
+                return None
+            return dict(row.data)
+
+    def save(self, session_id: str, data: dict[str, Any]) -> None:
+        with self._sessions.begin() as db:
+            row = db.get(SessionRow, _hash(session_id))
+            if row is not None:
+                row.data = data
+                row.user_id = data.get("user_id")
+
+    def delete(self, session_id: str) -> None:
+        with self._sessions.begin() as db:
+            db.execute(delete(SessionRow).where(SessionRow.id_hash == _hash(session_id)))

@@ -1,0 +1,1 @@
+"""Account use cases: one verb per module, repositories and clock passed in."""

@@ -1,1 +1,0 @@
-"""Adapters: the world outside the domain (database, identity provider, web)."""

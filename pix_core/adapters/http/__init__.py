@@ -1,1 +1,0 @@
-"""The web adapter: routes, templates, static files, error pages."""

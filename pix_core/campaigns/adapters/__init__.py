@@ -1,0 +1,1 @@
+"""Campaigns outside the domain: SQL, the link to evaluation's assessments, the pages."""

@@ -1,0 +1,1 @@
+"""Campaigns, target profiles, participations and the dashboard. No I/O."""

@@ -1,0 +1,1 @@
+"""Campaign use cases: one verb per module, repositories and clock passed in."""

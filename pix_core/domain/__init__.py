@@ -1,1 +1,0 @@
-"""Pix's models and rules. No I/O here: no web framework, database, cache or HTTP client."""

@@ -1,1 +1,0 @@
-"""Pix accounts beyond the GAR: e-mail + password login methods, masked hints."""

@@ -1,0 +1,1 @@
+"""The profile, competence evaluations and the assessment pages (challenge, result)."""

@@ -1,0 +1,1 @@
+"""Assessments, answers and knowledge elements in SQL."""

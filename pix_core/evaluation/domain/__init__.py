@@ -1,0 +1,1 @@
+"""Framework, content, assessments, positioning, scoring and profile. No I/O."""

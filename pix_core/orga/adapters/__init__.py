@@ -1,0 +1,1 @@
+"""Pix Orga outside the domain: SQL, the roster importer, the pages."""

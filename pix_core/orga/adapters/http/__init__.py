@@ -1,0 +1,1 @@
+"""Pix Orga's pages (home, roster, import, members, invitations) and "Avant de commencer"."""

@@ -1,0 +1,1 @@
+"""Organisations, memberships, invitations, roster learners and reconciliation. No I/O."""

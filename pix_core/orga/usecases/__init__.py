@@ -1,0 +1,1 @@
+"""Pix Orga use cases: one verb per module, repositories and clock passed in."""

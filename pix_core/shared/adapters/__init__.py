@@ -1,0 +1,1 @@
+"""Adapters every context shares: the web kit (``http``), the attempt counters (``sql``)."""

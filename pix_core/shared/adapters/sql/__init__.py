@@ -1,0 +1,1 @@
+"""The attempt counters of the rate limits, shared by every worker."""

@@ -1,0 +1,1 @@
+"""Rules every context shares: the base domain error, attempt limits. No I/O."""
