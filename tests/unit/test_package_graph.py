@@ -1,6 +1,6 @@
 """The package graph, read from the source: pure domains and use cases, no deferred imports.
 
-``lint-imports`` (``[tool.importlinter]`` in pyproject.toml, docs/adr/0012 and 0013) checks
+``lint-imports`` (``[tool.importlinter]`` in pyproject.toml, docs/adr/0012 and 0016) checks
 the graph with indirect imports; these tests read every module's own imports, walk every
 sub-package (a new context is covered the day it is created) and check that the list of
 I/O libraries the contract forbids keeps up with the dependencies.
