@@ -67,10 +67,16 @@ def test_every_context_source_exists_and_is_not_left_out_of_the_context():
     "tests/unit/test_dockerfile.py", "gar_sim/idp.py", "benchmarks/login.py",
     ".mypy_cache/3.11/x.json", ".ruff_cache/x", ".pytest_cache/x", "proxy/__pycache__/a.pyc",
     "requirements/test-lock.txt", "pixgar/leftover.key", "metadata/gar-signing.pem",
-    "config/tls/server.crt", "config/.env", "build/lib/x.py", "pix_gar.egg-info/PKG-INFO",
+    "config/tls/server.pem", "config/.env", "build/lib/x.py", "pix_gar.egg-info/PKG-INFO",
 ])
 def test_the_context_leaves_out(path):
     assert IGNORE.excludes(path)
+
+
+def test_a_public_certificate_goes_in_a_key_never():
+    """The GAR's metadata-signing certificate may be pinned from ``metadata/``."""
+    assert not IGNORE.excludes("metadata/gar-metadata-signing.crt")
+    assert IGNORE.excludes("metadata/gar-metadata-signing.pem")
 
 
 def test_nothing_under_var_nor_any_key_is_copied():
