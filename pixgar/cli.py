@@ -116,6 +116,9 @@ def parser() -> argparse.ArgumentParser:
     from pixgar.audit_cli import register as register_audit
 
     register_audit(commands)  # pixgar audit report (docs/adr/0007)
+    from pixgar.health_cli import register as register_health
+
+    register_health(commands)  # pixgar health: the image's HEALTHCHECK
     return root
 
 

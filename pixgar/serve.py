@@ -27,6 +27,15 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return self._factory()
 
 
+PORTS = {"proxy": 8443, "pix": 8444}  # where each server listens when PORT is not set
+
+
+def tls_files() -> tuple[str, str] | None:
+    """``(TLS_CERT_FILE, TLS_KEY_FILE)`` when both are set: the server then speaks TLS."""
+    cert_file, key_file = os.environ.get("TLS_CERT_FILE"), os.environ.get("TLS_KEY_FILE")
+    return (cert_file, key_file) if cert_file and key_file else None
+
+
 def gunicorn_options(default_port: int) -> dict[str, Any]:
     """Bind, workers, TLS: ``PORT``, ``WEB_CONCURRENCY``, ``TLS_CERT_FILE``, ``TLS_KEY_FILE``."""
     options: dict[str, Any] = {
@@ -37,9 +46,9 @@ def gunicorn_options(default_port: int) -> dict[str, Any]:
         "accesslog": None,  # URLs carry codes and handles: no access log by default
         "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
     }
-    if os.environ.get("TLS_CERT_FILE") and os.environ.get("TLS_KEY_FILE"):
-        options["certfile"] = os.environ["TLS_CERT_FILE"]
-        options["keyfile"] = os.environ["TLS_KEY_FILE"]
+    tls = tls_files()
+    if tls:
+        options["certfile"], options["keyfile"] = tls
     return options
 
 
@@ -80,7 +89,7 @@ def serve_proxy() -> int:
     pinned = dataclasses.replace(settings, gar_idp_metadata=str(idp_metadata_file(settings)))
     create_app(pinned)  # fails now, with the admin message, or never in a worker
     _require_schema(require_proxy_schema, settings.roster_database_url)
-    _Gunicorn(lambda: create_app(pinned), gunicorn_options(8443)).run()
+    _Gunicorn(lambda: create_app(pinned), gunicorn_options(PORTS["proxy"])).run()
     return 0
 
 
@@ -93,5 +102,5 @@ def serve_pix() -> int:
     settings = PixSettings.from_env()
     configure_logging(settings.log_level)
     _require_schema(require_pix_schema, settings.database_url)
-    _Gunicorn(lambda: create_app(settings), gunicorn_options(8444)).run()
+    _Gunicorn(lambda: create_app(settings), gunicorn_options(PORTS["pix"])).run()
     return 0
