@@ -116,6 +116,9 @@ def parser() -> argparse.ArgumentParser:
     from pixgar.audit_cli import register as register_audit
 
     register_audit(commands)  # pixgar audit report (docs/adr/0007)
+    from pixgar.bench.command import add_parser as add_bench_parser
+
+    add_bench_parser(commands)  # pixgar bench: whole logins over HTTP, ours vs stock SATOSA
     return root
 
 
