@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-QUICK: dict[str, Any] = {"concurrency": "8", "logins": 40}
-NORMAL: dict[str, Any] = {"concurrency": "1,8,32", "logins": 200}
+QUICK: dict[str, Any] = {"concurrency": "8", "logins": 32, "warmup_per_worker": 2}
+NORMAL: dict[str, Any] = {"concurrency": "1,8,32", "logins": 200, "warmup_per_worker": 4}
 LONG_LOGINS = 100_000
 
 
@@ -66,7 +66,7 @@ def add_parser(commands: Any) -> None:
     bench.add_argument("--batch", type=int, help="logins per batch (default 8 × concurrency, "
                                                  "16 to 256)")
     bench.add_argument("--warmup", type=int, help="logins per side first, not counted "
-                                                  "(default 4 × workers)")
+                                                  "(default 4 × workers, --quick 2 ×)")
     bench.add_argument("--pupils", type=int, default=1000,
                        help="distinct pupils (in the roster), logged in in turn (default 1000)")
     bench.add_argument("--sample-every", type=int,
@@ -108,7 +108,8 @@ def plan_of(args: argparse.Namespace) -> Plan:
         if value < 1:
             raise ValueError(f"{name} must be 1 or more")
     return Plan(levels=levels, logins=logins, batch=args.batch,
-                warmup=args.warmup if args.warmup is not None else 4 * args.workers,
+                warmup=(args.warmup if args.warmup is not None
+                        else defaults["warmup_per_worker"] * args.workers),
                 long=args.long, sample_every=args.sample_every or max(1, logins // 40),
                 baseline=not args.no_baseline)
 

@@ -29,10 +29,11 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote_plus, urlsplit
 
 TIMEOUT = 60.0
 PROFILE_NAME = re.compile(r'class="user-name">([^<]*)<')
+BASE64 = re.compile(r"[A-Za-z0-9+/=]*")
 RETRYABLE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
 
 
@@ -106,7 +107,7 @@ class Visit:
 
     def _exchange(self, origin: Origin, context: ssl.SSLContext, method: str, path: str,
                   form: Mapping[str, str] | None) -> Answer:
-        body = urlencode(form).encode("ascii") if form is not None else None
+        body = _form(form).encode("ascii") if form is not None else None
         headers = {"User-Agent": "pixgar-bench", "Accept": "text/html"}
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
@@ -148,6 +149,17 @@ class Visit:
         for connection in self.connections.values():
             connection.close()
         self.connections.clear()
+
+
+def _form(fields: Mapping[str, str]) -> str:
+    """``application/x-www-form-urlencoded``; base64 values (a SAMLResponse) the fast way."""
+    return "&".join(f"{quote_plus(name)}={_form_value(value)}" for name, value in fields.items())
+
+
+def _form_value(value: str) -> str:
+    if BASE64.fullmatch(value):  # urllib quotes character by character: 0.6 ms per response
+        return value.replace("+", "%2B").replace("/", "%2F").replace("=", "%3D")
+    return quote_plus(value)
 
 
 def _keep_cookie(jar: dict[str, str], header: str) -> None:

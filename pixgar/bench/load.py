@@ -126,32 +126,48 @@ class Load:
         for index, (share, _) in enumerate(shares):
             for login in share:
                 login.driver = index
-        answers = self._timed(side, figures, "a", [
+        queries = self._first_phase(side, logins, shares, figures)
+        answers = self._sign(side, logins, queries, figures)
+        self._second_phase(side, logins, answers, [threads for _, threads in shares], figures)
+
+    def _first_phase(self, side: str, logins: dict[int, Login],
+                     shares: list[tuple[list[Login], int]],
+                     figures: SideFigures) -> dict[int, str]:
+        """Phase A, timed: the AuthnRequest query of each login that got that far."""
+        outcomes = self._timed(side, figures, "a", [
             ([(login.login_id, login.name) for login in share], threads)
             for share, threads in shares])
         queries = {}
-        for outcome in answers:
-            login = logins[outcome["id"]]
-            login.steps = outcome["steps"]
-            if self._failed(outcome, figures):
-                continue
-            queries[login.login_id] = outcome["value"]
+        for outcome in outcomes:
+            logins[outcome["id"]].steps = outcome["steps"]
+            if not self._failed(outcome, figures):
+                queries[outcome["id"]] = outcome["value"]
+        return queries
+
+    def _sign(self, side: str, logins: dict[int, Login], queries: dict[int, str],
+              figures: SideFigures) -> list[list[tuple[int, str, str, str]]]:
+        """The GAR's answers, not timed, grouped by the driver that holds each login."""
         signed = self.signers.map(signer.sign, [
             (side, login_id, logins[login_id].pupil, query)
             for login_id, query in queries.items()], chunksize=4)
-        second: list[list[tuple[int, str, str, str]]] = [[] for _ in shares]
-        for login_id, result in signed:
+        answers: list[list[tuple[int, str, str, str]]] = [
+            [] for _ in self.drivers.processes]
+        for login_id, result in signed:  # every response signed before phase B starts
             if isinstance(result, str):
                 figures.add_error(result, result)
-                continue
-            second[logins[login_id].driver].append((login_id, *result))
-        answers = self._timed(side, figures, "b", [
-            (items, threads) for items, (_, threads) in zip(second, shares, strict=True)])
-        for outcome in answers:
-            login = logins[outcome["id"]]
+            else:
+                answers[logins[login_id].driver].append((login_id, *result))
+        return answers
+
+    def _second_phase(self, side: str, logins: dict[int, Login],
+                      answers: list[list[tuple[int, str, str, str]]], threads: list[int],
+                      figures: SideFigures) -> None:
+        """Phase B, timed: each successful login's steps, A and B, go to ``figures``."""
+        outcomes = self._timed(side, figures, "b", list(zip(answers, threads, strict=False)))
+        for outcome in outcomes:
             if self._failed(outcome, figures):
                 continue
-            steps = {**(login.steps or {}), **outcome["steps"]}
+            steps = {**(logins[outcome["id"]].steps or {}), **outcome["steps"]}
             for step in STEPS:
                 figures.steps[step].append(steps[step])
             figures.logins.append(sum(steps[step] for step in STEPS))

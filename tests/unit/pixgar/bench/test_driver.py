@@ -147,3 +147,14 @@ def test_jobs_run_on_the_threads_asked_and_answer_in_order():
 
     assert [r["i"] for r in results] == list(range(20))
     assert 1 <= len(seen) <= 3
+
+
+def test_form_bodies_are_encoded_as_urllib_does():
+    from urllib.parse import urlencode
+
+    from pixgar.bench.driver import _form
+
+    fields = {"SAMLResponse": "PHNhbWxwOlJlc3BvbnNlIC8+ab+/cd==",
+              "RelayState": "https://127.0.0.1:8444/a b?c=é&d"}
+
+    assert _form(fields) == urlencode(fields)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 from collections import Counter
 
 import pytest
@@ -21,7 +22,8 @@ def options(*argv: str) -> argparse.Namespace:
 def test_defaults_quick_and_long_runs():
     assert plan_of(options()).levels == (1, 8, 32)
     quick = plan_of(options("--quick"))
-    assert quick.levels == (8,) and quick.logins == 40 and quick.baseline
+    assert quick.levels == (8,) and quick.logins == 32 and quick.baseline
+    assert quick.warmup == 2 * multiprocessing.cpu_count()
     long = plan_of(options("--long", "--concurrency", "4,16"))
     assert long.levels == (16,) and long.logins == 100_000 and long.sample_every == 2500
     assert plan_of(options("--long", "--logins", "2000")).logins == 2000
