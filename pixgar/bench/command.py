@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-QUICK: dict[str, Any] = {"concurrency": "8", "logins": 32, "warmup_per_worker": 2}
-NORMAL: dict[str, Any] = {"concurrency": "1,8,32", "logins": 200, "warmup_per_worker": 4}
-LONG_LOGINS = 100_000
+QUICK: dict[str, Any] = {"concurrency": "8", "logins": 32, "pupils": 16}
+NORMAL: dict[str, Any] = {"concurrency": "1,8,32", "logins": 200, "pupils": 100}
+LONG: dict[str, Any] = {"logins": 100_000, "pupils": 1000}
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class Plan:
     levels: tuple[int, ...]
     logins: int  # per side and level
     batch: int | None  # None: chosen per level
+    pupils: int
     warmup: int
     long: bool
     sample_every: int
@@ -51,8 +52,8 @@ def add_parser(commands: Any) -> None:
                       help=f"one level ({QUICK['concurrency']}), {QUICK['logins']} logins per "
                            "side: within a minute")
     mode.add_argument("--long", action="store_true",
-                      help=f"{LONG_LOGINS:,} logins per side at one level (the highest given), "
-                           "memory sampled as it goes")
+                      help=f"{LONG['logins']:,} logins per side at one level (the highest "
+                           "given), memory sampled as it goes")
     bench.add_argument("--concurrency", help="logins in flight, one level or several: "
                                              f"1,8,32 (default {NORMAL['concurrency']})")
     bench.add_argument("--logins", type=int, help="logins per side and level (default "
@@ -65,10 +66,13 @@ def add_parser(commands: Any) -> None:
                        help=f"load driver processes at most (default {cpus})")
     bench.add_argument("--batch", type=int, help="logins per batch (default 8 × concurrency, "
                                                  "16 to 256)")
-    bench.add_argument("--warmup", type=int, help="logins per side first, not counted "
-                                                  "(default 4 × workers, --quick 2 ×)")
-    bench.add_argument("--pupils", type=int, default=1000,
-                       help="distinct pupils (in the roster), logged in in turn (default 1000)")
+    bench.add_argument("--pupils", type=int,
+                       help=f"distinct pupils (in the roster), logged in in turn (default "
+                            f"{NORMAL['pupils']}, --quick {QUICK['pupils']}, --long "
+                            f"{LONG['pupils']})")
+    bench.add_argument("--warmup", type=int,
+                       help="logins per side first, not counted (default: each pupil once, "
+                            "so that every timed login is a returning pupil's)")
     bench.add_argument("--sample-every", type=int,
                        help="--long: logins per side between memory samples (default 1/40th)")
     bench.add_argument("--redis-url", help="a Redis server to use instead of one of the "
@@ -89,7 +93,7 @@ def add_parser(commands: Any) -> None:
 
 def plan_of(args: argparse.Namespace) -> Plan:
     """The run the options ask for; ``ValueError`` with the option named if they make none."""
-    defaults = QUICK if args.quick else NORMAL
+    defaults = QUICK if args.quick else {**NORMAL, **LONG} if args.long else NORMAL
     text = args.concurrency or defaults["concurrency"]
     try:
         levels = tuple(int(part) for part in text.split(",") if part.strip())
@@ -99,17 +103,16 @@ def plan_of(args: argparse.Namespace) -> Plan:
         raise ValueError("--concurrency: each level must be 1 or more")
     if args.long:
         levels = (max(levels),)
-    logins = args.logins if args.logins is not None else (
-        LONG_LOGINS if args.long else int(defaults["logins"]))
+    logins = args.logins if args.logins is not None else int(defaults["logins"])
+    pupils = args.pupils if args.pupils is not None else int(defaults["pupils"])
     for name, value in (("--logins", logins), ("--workers", args.workers),
                         ("--threads", args.threads), ("--drivers", args.drivers),
-                        ("--pupils", args.pupils),
+                        ("--pupils", pupils),
                         ("--batch", 1 if args.batch is None else args.batch)):
         if value < 1:
             raise ValueError(f"{name} must be 1 or more")
-    return Plan(levels=levels, logins=logins, batch=args.batch,
-                warmup=(args.warmup if args.warmup is not None
-                        else defaults["warmup_per_worker"] * args.workers),
+    return Plan(levels=levels, logins=logins, batch=args.batch, pupils=pupils,
+                warmup=args.warmup if args.warmup is not None else max(pupils, 2 * args.workers),
                 long=args.long, sample_every=args.sample_every or max(1, logins // 40),
                 baseline=not args.no_baseline)
 

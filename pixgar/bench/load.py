@@ -114,10 +114,6 @@ class Load:
             self.started[side] += 1
         return made
 
-    def pupils_seen(self) -> dict[str, int]:
-        """Distinct pupils each side has logged in (or tried to) so far."""
-        return {side: min(count, len(self.users)) for side, count in self.started.items()}
-
     def batch(self, side: str, size: int, concurrency: int, figures: SideFigures) -> None:
         """One batch of ``size`` logins of ``side``, its figures added to ``figures``."""
         logins = {login.login_id: login for login in self._logins(side, size)}

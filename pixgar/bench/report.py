@@ -12,7 +12,7 @@ CPU_LABELS = {"proxy": "proxy (its children included)", "pix": "pix_core",
               "redis": "redis-server", "database": "postgresql", "driver": "driver (apart)"}
 
 
-WIDTH = 16
+WIDTH = 19
 
 
 def _cell(value: Any, width: int = WIDTH) -> str:

@@ -76,27 +76,33 @@ class Bench:
         databases = Databases(admin_url)
         cleanup.callback(databases.drop_all)
         sides = {name: prepare_side(name, directory / name, urls[name], databases.create(name),
-                                    args.pupils) for name in names}
+                                    plan.pupils) for name in names}
         drivers = DriverPool(min(args.drivers, max(plan.levels)), sides)
         cleanup.callback(drivers.close)
         signers = cleanup.enter_context(ProcessPoolExecutor(
             max_workers=multiprocessing.cpu_count(), mp_context=SPAWN, initializer=signer.start,
-            initargs=({n: s.env for n, s in sides.items()}, args.pupils,
+            initargs=({n: s.env for n, s in sides.items()}, plan.pupils,
                       ("stock",) if plan.baseline else ())))
         settings = GunicornSettings(args.workers, args.threads, args.server_times)
         cleanup.enter_context(running(list(sides.values()), settings, directory))
         redis_client = redis_for(redis_url)
         cleanup.callback(redis_client.close)
         meter = Meter(sides, redis_client, redis_pid, database_pid)
-        users = [gar_user(pupil) for pupil in invented_pupils(args.pupils)]
+        users = [gar_user(pupil) for pupil in invented_pupils(plan.pupils)]
         describe(names, args, redis_text, database_text)
         return cls(plan, args, sides, urls, meter, Load(sides, meter, users, drivers, signers))
 
     def warm_up(self) -> None:
-        """Logins that count nowhere: every worker has served, caches are filled."""
-        if not self.plan.warmup:
-            return
-        say(f"warm-up: {self.plan.warmup} logins per side")
+        """Logins that count nowhere: workers have served, caches are filled, pupils known."""
+        if self.plan.warmup:
+            self._warm_up()
+        for server in self.servers_with_access_log():
+            server.access_log_offset = server.access_log.stat().st_size  # type: ignore[union-attr]
+        self.sample(0)
+
+    def _warm_up(self) -> None:
+        say(f"warm-up: {self.plan.warmup} logins per side ({self.plan.pupils} pupils, each "
+            "timed login a returning pupil's when the warm-up covers them all)")
         concurrency = min(8, max(self.plan.levels))
         warm = self.load.level(concurrency, self.plan.warmup, self.plan.batch_size(concurrency))
         for name, figures in warm.items():
@@ -106,9 +112,6 @@ class Bench:
                                   for server in self.sides[name].servers)
                 raise SystemExit(f"pixgar bench: no login of {name} succeeded during the "
                                  f"warm-up\n{tails}")
-        for server in self.servers_with_access_log():
-            server.access_log_offset = server.access_log.stat().st_size  # type: ignore[union-attr]
-        self.sample(0)
 
     def level(self, concurrency: int) -> dict[str, SideFigures]:
         figures = self.load.level(concurrency, self.plan.logins,
@@ -147,7 +150,7 @@ class Bench:
             "tls": True, "idp": "responses signed between timed phases",
             "workers": self.args.workers, "threads": self.args.threads,
             "driver_processes": len(self.load.drivers.processes),
-            "pupils": self.args.pupils, "pupils_seen": self.load.pupils_seen(),
+            "pupils": self.plan.pupils, "warmup": self.plan.warmup,
             "keys_without_ttl": persistent["ours"],
             "baseline_keys_without_ttl": persistent.get("stock"),
             "redis_keys": census,
@@ -179,8 +182,8 @@ def describe(names: list[str], args: argparse.Namespace, redis_text: str,
     if "stock" in names:
         say("stock: SATOSA's SAMLBackend + OpenIDConnectFrontend, xmlsec1, signatures "
             "checked; allow_unsolicited true as in SATOSA's example (its outstanding requests "
-            "are per process); pyop looks a sub up by scanning every pupil it has seen (KEYS), "
-            "so its cost grows with --pupils")
+            "are per process); pyop finds a sub by scanning every pupil it has seen (KEYS "
+            "+ GET each), so its cost grows with the pupils known (here --pupils)")
 
 
 @contextlib.contextmanager

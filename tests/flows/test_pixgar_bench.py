@@ -20,7 +20,7 @@ LOGINS = 6
 def test_a_quick_bench_logs_pupils_in_on_both_sides_and_ends_with_its_json_line():
     run = subprocess.run(
         [sys.executable, "-m", "pixgar.cli", "bench", "--quick", "--logins", str(LOGINS),
-         "--concurrency", "2", "--warmup", "2", "--workers", "1", "--threads", "2"],
+         "--concurrency", "2", "--pupils", "3", "--workers", "1", "--threads", "2"],
         capture_output=True, text=True, timeout=240)
 
     output = run.stdout

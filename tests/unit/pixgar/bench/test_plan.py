@@ -20,13 +20,20 @@ def options(*argv: str) -> argparse.Namespace:
 
 
 def test_defaults_quick_and_long_runs():
-    assert plan_of(options()).levels == (1, 8, 32)
+    normal = plan_of(options())
+    assert normal.levels == (1, 8, 32) and normal.logins == 200 and normal.pupils == 100
     quick = plan_of(options("--quick"))
     assert quick.levels == (8,) and quick.logins == 32 and quick.baseline
-    assert quick.warmup == 2 * multiprocessing.cpu_count()
     long = plan_of(options("--long", "--concurrency", "4,16"))
     assert long.levels == (16,) and long.logins == 100_000 and long.sample_every == 2500
+    assert long.pupils == 1000
     assert plan_of(options("--long", "--logins", "2000")).logins == 2000
+
+
+def test_the_warm_up_logs_every_pupil_in_once_unless_told_otherwise():
+    assert plan_of(options("--quick")).warmup == 16
+    assert plan_of(options("--pupils", "3")).warmup == 2 * multiprocessing.cpu_count()
+    assert plan_of(options("--pupils", "500", "--warmup", "0")).warmup == 0
 
 
 def test_batches_keep_every_thread_busy_within_bounds():
@@ -40,6 +47,7 @@ def test_batches_keep_every_thread_busy_within_bounds():
     (("--concurrency", "0"), "--concurrency"),
     (("--logins", "0"), "--logins"),
     (("--workers", "0"), "--workers"),
+    (("--pupils", "0"), "--pupils"),
 ])
 def test_options_that_make_no_run_are_named(argv, message):
     with pytest.raises(ValueError, match=message):
