@@ -46,7 +46,8 @@ def add_parser(commands: Any) -> None:
     """Register ``pixgar bench`` on the ``pixgar`` command's sub-parsers."""
     bench = commands.add_parser(
         "bench", help="complete logins over HTTP: ours vs stock SATOSA, side by side",
-        description=__doc__.split("\n\n")[0] if __doc__ else None)
+        description="Complete logins over HTTPS, ours against a stock SATOSA on the same "
+                    "settings, side by side; the last line printed is one JSON object.")
     mode = bench.add_mutually_exclusive_group()
     mode.add_argument("--quick", action="store_true",
                       help=f"one level ({QUICK['concurrency']}), {QUICK['logins']} logins per "
