@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-QUICK: dict[str, Any] = {"concurrency": "8", "logins": 32, "pupils": 16}
+QUICK: dict[str, Any] = {"concurrency": "8", "logins": 32, "pupils": 8}
 NORMAL: dict[str, Any] = {"concurrency": "1,8,32", "logins": 200, "pupils": 100}
 LONG: dict[str, Any] = {"logins": 100_000, "pupils": 1000}
 

@@ -31,7 +31,7 @@ def test_defaults_quick_and_long_runs():
 
 
 def test_the_warm_up_logs_every_pupil_in_once_unless_told_otherwise():
-    assert plan_of(options("--quick")).warmup == 16
+    assert plan_of(options("--quick")).warmup == 8
     assert plan_of(options("--pupils", "3")).warmup == 2 * multiprocessing.cpu_count()
     assert plan_of(options("--pupils", "500", "--warmup", "0")).warmup == 0
 
