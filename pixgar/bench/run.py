@@ -172,7 +172,7 @@ def describe(names: list[str], args: argparse.Namespace, redis_text: str,
     """What is measured and how: the run's first lines."""
     say(f"pixgar bench: {', '.join(names)}; every server on gunicorn, {args.workers} "
         f"workers × {args.threads} threads, TLS on (the development certificate of "
-        "pixgar/devkeys, verified by the driver and by pix_core)")
+        "kernel/devkeys, verified by the driver and by pix_core)")
     say(f"{redis_text}; {database_text}")
     say("IdP: the GAR simulator signs each response between the timed phases (phase A: "
         "/connexion/gar → authorization → AuthnRequest; phase B: ACS → callback (token, "

@@ -12,6 +12,7 @@ import threading
 
 import pytest
 
+from kernel.devkeys import ensure_self_signed_cert
 from pixgar.bench.driver import (
     LoginError,
     Origin,
@@ -22,7 +23,6 @@ from pixgar.bench.driver import (
     phase_b,
     run_threads,
 )
-from pixgar.devkeys import ensure_self_signed_cert
 
 
 class FakeServers(http.server.BaseHTTPRequestHandler):
