@@ -13,17 +13,18 @@ import contextlib
 from collections.abc import Mapping
 from typing import Any
 
-from gar_sim.idp import SimulatedGar, SsoRefused
-from gar_sim.settings import settings_from_env
-from gar_sim.users import GarUser
-
-_gars: dict[str, SimulatedGar] = {}
-_users: list[GarUser] = []
+_gars: dict[str, Any] = {}  # side -> gar_sim.idp.SimulatedGar
+_users: list[Any] = []  # gar_sim.users.GarUser by pupil index
 _relaxed: set[str] = set()
 
 
 def start(envs: Mapping[str, Mapping[str, str]], pupils: int, relaxed: tuple[str, ...]) -> None:
     """Initialise a signer process: one simulator per side, the pupils by index."""
+    from pixgar import known_warnings
+
+    known_warnings.silence()  # pysaml2 is imported below, in this new process
+    from gar_sim.idp import SimulatedGar
+    from gar_sim.settings import settings_from_env
     from pixgar.bench.pupils import gar_user, invented_pupils
 
     _gars.update({side: SimulatedGar(settings_from_env(dict(env))) for side, env in envs.items()})
@@ -38,6 +39,7 @@ def sign(job: tuple[str, int, int, str]) -> tuple[int, Any]:
 
     A refused AuthnRequest gives ``(login_id, "gar: <reason>")``: the login's error.
     """
+    from gar_sim.idp import SsoRefused
     from pixgar.bench.stock_satosa import relaxed_relay_state
 
     side, login_id, pupil, query = job
