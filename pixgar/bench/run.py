@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import multiprocessing
+import re
 import shutil
 import tempfile
 import time
@@ -116,6 +117,8 @@ class Bench:
     def level(self, concurrency: int) -> dict[str, SideFigures]:
         figures = self.load.level(concurrency, self.plan.logins,
                                   self.plan.batch_size(concurrency), self.sample)
+        for name, side in figures.items():
+            explain_errors(side, self.sides[name])
         say()
         say(report.level_table(figures))
         return figures
@@ -165,6 +168,38 @@ class Bench:
             extra["server_times"] = times
             say(report.server_times_table(times))
         return report.headline(levels, extra)
+
+
+ERROR_REFERENCE = re.compile(r"Référence de l'erreur : ([A-Z0-9]{6,16})")
+
+
+def explain_errors(figures: SideFigures, side: Side) -> None:
+    """Add to each error's example what the servers logged under its error reference.
+
+    The error page shows a reference that pix_core (or the proxy) logged with the error's
+    kind, the server's own words: the line is quoted, its request id left out.
+    """
+    logs = [server.log for server in side.servers]
+    for kind, example in figures.error_examples.items():
+        found = ERROR_REFERENCE.search(example)
+        if found is None or "server log:" in example:
+            continue
+        line = server_log_line(logs, f"ref={found.group(1)}")
+        if line:
+            figures.error_examples[kind] = f"{example[:120]}… server log: {line}"
+
+
+def server_log_line(logs: list[Path], needle: str) -> str:
+    """The first line of ``logs`` holding ``needle``, request id removed; "" if none."""
+    for log in logs:
+        try:
+            with log.open(encoding="utf-8", errors="replace") as file:
+                for line in file:
+                    if needle in line:
+                        return re.sub(r" rid=\S+", "", line.strip())[:300]
+        except OSError:
+            continue
+    return ""
 
 
 def describe(names: list[str], args: argparse.Namespace, redis_text: str,
