@@ -12,6 +12,7 @@ import contextlib
 import multiprocessing
 import re
 import shutil
+import signal
 import tempfile
 import time
 from collections.abc import Iterator
@@ -38,6 +39,7 @@ def run(plan: Plan, args: argparse.Namespace) -> int:
     """The whole run; 0 when every login succeeded, 1 otherwise (the JSON line says which)."""
     started = time.monotonic()
     with contextlib.ExitStack() as cleanup:
+        stopped_by_signal(cleanup)
         bench = Bench.start(plan, args, cleanup)
         say(f"setup {time.monotonic() - started:.0f}s")
         bench.warm_up()
@@ -46,6 +48,19 @@ def run(plan: Plan, args: argparse.Namespace) -> int:
         say(f"total {time.monotonic() - started:.0f}s")
     say(json_line(document))  # the last line
     return 0 if not document["errors"] and not document["baseline_errors"] else 1
+
+
+def stopped_by_signal(cleanup: contextlib.ExitStack) -> None:
+    """SIGTERM ends the run as Ctrl-C does: through ``cleanup``, servers stopped.
+
+    The servers run in sessions of their own (a terminal's Ctrl-C does not reach them),
+    so an ending without cleanup would leave them running.
+    """
+    def stop(signum: int, frame: Any) -> None:
+        raise SystemExit(f"pixgar bench: stopped by signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    cleanup.callback(signal.signal, signal.SIGTERM, previous)
 
 
 @dataclass

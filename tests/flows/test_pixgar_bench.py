@@ -7,8 +7,15 @@ assertion is made on speed. Its own Redis and PostgreSQL (nothing shared is touc
 from __future__ import annotations
 
 import json
+import os
+import re
+import shutil
+import signal
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 REQUIRED_KEYS = {"logins_per_s", "baseline_logins_per_s", "ratio", "p50_ms", "p99_ms",
                  "cpu_ms_per_login", "baseline_cpu_ms_per_login", "pix_cpu_ms_per_login",
@@ -37,3 +44,32 @@ def test_a_quick_bench_logs_pupils_in_on_both_sides_and_ends_with_its_json_line(
     assert document["tls"] is True and "TLS on" in output
     assert "signs each response between the timed phases" in output
     assert "never expiring" in output
+
+
+def test_a_bench_stopped_by_sigterm_stops_its_servers_on_the_way_out(tmp_path):
+    lines = []
+    with subprocess.Popen(
+            [sys.executable, "-m", "pixgar.cli", "bench", "--no-baseline", "--keep",
+             "--concurrency", "1", "--logins", "10000", "--pupils", "1", "--workers", "1"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as bench:
+        try:
+            for line in bench.stdout:
+                lines.append(line)
+                if line.startswith("warm-up"):  # every server answers
+                    break
+            bench.send_signal(signal.SIGTERM)
+            bench.communicate(timeout=60)
+        finally:
+            if bench.poll() is None:
+                bench.kill()
+    kept = Path(next(line for line in lines if line.startswith("run directory")).split()[-1])
+    try:
+        masters = [int(pid) for log in kept.glob("*.log")
+                   for pid in re.findall(r"Listening at: \S+ \((\d+)\)", log.read_text())]
+    finally:
+        shutil.rmtree(kept, ignore_errors=True)
+
+    assert len(masters) == 2 and bench.returncode != 0
+    for pid in masters:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
