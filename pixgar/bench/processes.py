@@ -1,6 +1,6 @@
 """CPU time and memory of a server's whole process tree, read from ``/proc`` (Linux only).
 
-A gunicorn server is a master, its workers and whatever they fork (pysaml2 runs
+A gunicorn server is a master, its workers and whatever they fork (stock pysaml2 runs
 ``xmlsec1`` several times per login). Its CPU is the sum, over every live process of the
 tree, of the time it spent itself (``utime + stime``) and the time of the children it
 has already waited for (``cutime + cstime``): a finished ``xmlsec1`` is in its worker's
