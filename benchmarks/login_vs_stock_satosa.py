@@ -36,16 +36,10 @@ two calls, on both sides alike. One login per side is made first and left out (w
 ``--profile N`` adds a cProfile of one more ACS POST of ours (top N entries).
 About 20 s with the defaults on a 2-core machine.
 
-Configuration stock SATOSA needs to accept the simulator's responses (see
-:func:`stock_config`): backend named ``gar`` under the same BASE, so its ACS is
-``/gar/acs/post`` and its entityID ``/gar/metadata`` as in the SP metadata the simulator
-holds; ``authn_requests_signed`` with RSA-SHA256 (the simulator refuses SHA-1); the
-simulator's signed metadata as a local file; ``accepted_time_diff`` 60 as ours. Signature
-checks stay on: ``want_assertions_signed`` and ``want_response_signed`` true (the
-simulator signs both). One GAR rule is relaxed for stock only: stock SATOSA sends a
-random RelayState (and checks it on the way back against its state cookie), where the GAR
-requires the resource URL; the simulator's RelayState check is switched off while it
-answers a stock AuthnRequest (its other checks stay).
+Stock SATOSA's configuration and what it takes to accept the simulator's responses
+(signature checks on, the GAR's RelayState rule relaxed for stock only) are
+``pixgar.bench.stock_satosa``'s, shared with ``pixgar bench`` (which measures both over
+real HTTP, under gunicorn, with concurrent logins).
 
 Logging: ``make_app`` would install SATOSA's DEBUG-to-stdout logging for the whole
 process; the stock app gets a no-op ``LOGGING`` instead, so both sides log under the
@@ -67,14 +61,12 @@ import logging
 import os
 import pstats
 import secrets
-import shutil
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -88,20 +80,19 @@ sys.path.insert(0, str(REPO))
 import saml2.sigver  # noqa: E402
 from satosa.state import State  # noqa: E402
 
-import gar_sim.idp  # noqa: E402
 from gar_sim.idp import SimulatedGar  # noqa: E402
 from gar_sim.settings import settings_from_env  # noqa: E402
-from gar_sim.users import CLASS_3A, CLASS_3B, SCHOOL_UAI, USERS  # noqa: E402
+from pixgar.bench import pupils as bench_pupils  # noqa: E402
+from pixgar.bench.stock_satosa import build_stock as build_stock_app  # noqa: E402
+from pixgar.bench.stock_satosa import relaxed_relay_state, stock_config  # noqa: E402
 from pixgar.stack import Stack, build_stack, stack_environment  # noqa: E402
 from tests.support.wsgi_transport import routed_session  # noqa: E402
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/12"
-PUPILS = [user for user in USERS if "National_elv" in user.pro]
+PUPILS = bench_pupils.SIMULATOR_PUPILS
 SCOPE = "openid profile gar"
 STEPS = ("authorization", "acs", "token", "userinfo", "login")
 SIDES = ("ours", "stock")
-SHA256_SIGNATURE = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
-SHA256_DIGEST = "http://www.w3.org/2001/04/xmlenc#sha256"
 
 ONLY_OURS = ("GAR metadata freshness check, in-process response verification (proxy/saml: "
              "SAML schema, algorithm allow-lists, XSW-proof reference checks, RSA-OAEP/AES-GCM "
@@ -148,108 +139,9 @@ def build_ours(data_dir: Path, redis_url: str) -> Stack:
     return build_stack(env)
 
 
-def seed_roster(database_url: str, data_dir: Path, extra_pupils: int) -> None:
-    """The simulator's school roster: its pupils plus ``extra_pupils`` invented ones."""
-    from kernel.sql.engine import make_engine
-    from roster.reading import read_roster_file
-    from roster.reading.synthetic import SyntheticPupil, siecle_xml, synthetic_pupils
-    from roster.sql.repositories import roster_unit_of_work_factory
-    from roster.usecases.import_siecle_roster import import_siecle_roster
-
-    divisions = {CLASS_3A: "3A", CLASS_3B: "3B"}
-    pupils = [SyntheticPupil(str(i), f"07080{i:04d}AB", user.nom, user.pre, "14/03/2011", "2",
-                             divisions[user.div[0]]) for i, user in enumerate(PUPILS, 1)]
-    pupils += synthetic_pupils(extra_pupils)
-    path = data_dir / "ElevesSansAdresses.xml"
-    path.write_bytes(siecle_xml(pupils, SCHOOL_UAI))
-    engine = make_engine(database_url)
-    try:
-        with path.open("rb") as file:
-            import_siecle_roster(SCHOOL_UAI, file, path.name,
-                                 uow=roster_unit_of_work_factory(engine)(),
-                                 read_roster=read_roster_file, clock=lambda: datetime.now(UTC),
-                                 create_organization=True)
-    finally:
-        engine.dispose()
-
-
-def stock_config(env: dict[str, str], data_dir: Path) -> dict[str, Any]:
-    """A stock SATOSA configuration: SATOSA's own SAML backend and OIDC frontend only.
-
-    Same BASE, SP entityID, ACS, SAML keys, IdP metadata and relying party as our proxy;
-    the keys are read from the same place ours are (``proxy.keys``, ``proxy.rotation``).
-    """
-    from saml2 import BINDING_HTTP_POST
-    from saml2.saml import NAMEID_FORMAT_TRANSIENT
-
-    from proxy.config import acs_url, load_yaml, provider_policy, pyop_redis_uri, sp_entity_id
-    from proxy.keys import load_keys
-    from proxy.rotation import saml_key_config
-    from proxy.settings import ProxySettings
-
-    settings = ProxySettings.from_env(env)
-    keys = load_keys(settings)
-    policy = load_yaml(settings, "proxy.yaml")
-    party = settings.relying_parties["pix"]
-    sp_config: dict[str, Any] = {
-        "entityid": sp_entity_id(settings),
-        "metadata": {"local": [env["GAR_IDP_METADATA"]]},
-        "accepted_time_diff": policy["saml"]["accepted_time_diff"],
-        "allow_unknown_attributes": True,
-        "signing_algorithm": SHA256_SIGNATURE,
-        "digest_algorithm": SHA256_DIGEST,
-        "xmlsec_binary": shutil.which("xmlsec1"),
-        "service": {"sp": {
-            "authn_requests_signed": True,
-            "want_response_signed": True,
-            "want_assertions_signed": True,
-            "allow_unsolicited": False,
-            "signing_algorithm": SHA256_SIGNATURE,  # pysaml2 reads these per service
-            "digest_algorithm": SHA256_DIGEST,
-            "name_id_format": [NAMEID_FORMAT_TRANSIENT],
-            "endpoints": {"assertion_consumer_service": [(acs_url(settings),
-                                                          BINDING_HTTP_POST)]},
-        }},
-    }
-    sp_config.update(saml_key_config(settings, keys))  # key_file, cert_file, encryption pairs
-    clients_file = data_dir / "stock-clients.json"
-    clients_file.write_text(json.dumps({party.client_id: {
-        "client_id": party.client_id, "client_name": party.name,
-        "client_secret": party.secret.reveal(), "redirect_uris": list(party.redirect_uris),
-        "response_types": ["code"], "token_endpoint_auth_method": "client_secret_basic",
-    }}), encoding="utf-8")
-    oidc = policy["oidc"]
-    internal_attributes = load_yaml(settings, "internal_attributes.yaml")
-    internal_attributes["user_id_from_attrs"] = ["ido"]
-    return {
-        "BASE": settings.base_url,
-        "COOKIE_STATE_NAME": "SATOSA_STATE",
-        "COOKIE_SECURE": True,
-        "STATE_ENCRYPTION_KEY": secrets.token_urlsafe(32),
-        "CONTEXT_STATE_DELETE": True,
-        "INTERNAL_ATTRIBUTES": internal_attributes,
-        "LOGGING": {"version": 1, "incremental": True},  # keep the process's logging as is
-        "BACKEND_MODULES": [{"module": "satosa.backends.saml2.SAMLBackend", "name": "gar",
-                             "config": {"sp_config": sp_config}}],
-        "FRONTEND_MODULES": [{
-            "module": "satosa.frontends.openid_connect.OpenIDConnectFrontend", "name": "pix",
-            "config": {
-                "signing_key_path": str(keys.oidc_signing_key),
-                "db_uri": pyop_redis_uri(settings.redis_url),
-                "client_db_path": str(clients_file),
-                "sub_hash_salt": secrets.token_hex(16),
-                "provider": provider_policy(oidc),  # the same policy as ours
-            },
-        }],
-        "MICRO_SERVICES": [],
-    }
-
-
 def build_stock(env: dict[str, str], data_dir: Path) -> Any:
-    from satosa.proxy_server import make_app
-    from satosa.satosa_config import SATOSAConfig
-
-    return make_app(SATOSAConfig(stock_config(env, data_dir)))
+    """The stock SATOSA of ``pixgar.bench.stock_satosa``, for this one process."""
+    return build_stock_app(stock_config(env, data_dir))
 
 
 # --------------------------------------------------------------------------- one login
@@ -330,11 +222,6 @@ class Side:
 
 class LoginFailed(RuntimeError):
     """A login did not reach the token response; the message says at which step."""
-
-
-def relaxed_relay_state() -> contextlib.AbstractContextManager[Any]:
-    """The simulator without the GAR's RelayState rule (stock sends a random RelayState)."""
-    return mock.patch.object(gar_sim.idp, "relay_state_matches", lambda relay, url: True)
 
 
 def pkce_pair() -> tuple[str, str]:
@@ -510,7 +397,8 @@ def run(logins: int = 30, redis_url: str = DEFAULT_REDIS_URL, data_dir: Path | N
             data_dir = Path(cleanup.enter_context(tempfile.TemporaryDirectory(
                 prefix="pixgar-vs-stock-")))
         stack = build_ours(data_dir / "stack", redis_url)
-        seed_roster(stack.env["DATABASE_URL"], data_dir, roster_pupils)
+        bench_pupils.seed_roster(stack.env["DATABASE_URL"], data_dir, bench_pupils.roster_pupils(
+            bench_pupils.invented_pupils(roster_pupils)))
         env = stack.env
         sides = {
             "ours": Side("ours", TimedApp(stack.apps[env["PROXY_BASE_URL"]]),

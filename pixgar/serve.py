@@ -37,7 +37,11 @@ def tls_files() -> tuple[str, str] | None:
 
 
 def gunicorn_options(default_port: int) -> dict[str, Any]:
-    """Bind, workers, TLS: ``PORT``, ``WEB_CONCURRENCY``, ``TLS_CERT_FILE``, ``TLS_KEY_FILE``."""
+    """Bind, workers, TLS: ``PORT``, ``WEB_CONCURRENCY``, ``TLS_CERT_FILE``, ``TLS_KEY_FILE``.
+
+    ``ACCESS_LOG_FILE``: one line per request (method, path without its query, status,
+    microseconds) in that file; ``pixgar bench --server-times`` reads it.
+    """
     options: dict[str, Any] = {
         "bind": f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', default_port)}",
         "workers": int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count())),
@@ -45,11 +49,22 @@ def gunicorn_options(default_port: int) -> dict[str, Any]:
         "threads": int(os.environ.get("GUNICORN_THREADS", 4)),
         "accesslog": None,  # URLs carry codes and handles: no access log by default
         "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        # gunicornc's socket: unused here, and one path per user (~/.gunicorn/gunicorn.ctl)
+        # that the next server started on the host would take over
+        "control_socket_disable": True,
     }
+    if os.environ.get("ACCESS_LOG_FILE"):
+        options["accesslog"] = os.environ["ACCESS_LOG_FILE"]
+        options["access_log_format"] = "%(m)s %(U)s %(s)s %(D)s"  # never the query string
     tls = tls_files()
     if tls:
         options["certfile"], options["keyfile"] = tls
     return options
+
+
+def run_gunicorn(factory: Callable[[], Any], default_port: int) -> None:
+    """Serve the WSGI application ``factory`` builds (in each worker) until stopped."""
+    _Gunicorn(factory, gunicorn_options(default_port)).run()
 
 
 def _require_schema(require: Callable[[str], None], database_url: str) -> None:
@@ -89,7 +104,7 @@ def serve_proxy() -> int:
     pinned = dataclasses.replace(settings, gar_idp_metadata=str(idp_metadata_file(settings)))
     create_app(pinned)  # fails now, with the admin message, or never in a worker
     _require_schema(require_proxy_schema, settings.roster_database_url)
-    _Gunicorn(lambda: create_app(pinned), gunicorn_options(PORTS["proxy"])).run()
+    run_gunicorn(lambda: create_app(pinned), PORTS["proxy"])
     return 0
 
 
@@ -102,5 +117,5 @@ def serve_pix() -> int:
     settings = PixSettings.from_env()
     configure_logging(settings.log_level)
     _require_schema(require_pix_schema, settings.database_url)
-    _Gunicorn(lambda: create_app(settings), gunicorn_options(PORTS["pix"])).run()
+    run_gunicorn(lambda: create_app(settings), PORTS["pix"])
     return 0
