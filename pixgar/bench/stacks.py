@@ -153,7 +153,6 @@ def prepare_side(name: str, directory: Path, redis_url: str, database_url: str,
                  pupils: int) -> Side:
     """A side's environment, keys, database schema and (ours) the school's roster."""
     from pix_core.database.migrate import upgrade
-
     from proxy.migrate import upgrade as upgrade_proxy
 
     proxy_port, pix_port = free_port(), free_port()
