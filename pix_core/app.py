@@ -23,10 +23,14 @@ from kernel.request_id import RequestIdMiddleware, propagate_request_id
 from kernel.sql.engine import make_engine
 from pix_core.accounts.adapters.http import errors as accounts_errors
 from pix_core.accounts.adapters.http.gar_login import GarLogin
+from pix_core.accounts.adapters.http.my_account_pages import MyAccountPages
 from pix_core.accounts.adapters.http.pages import AccountPages
+from pix_core.accounts.adapters.http.password_pages import PasswordPages
+from pix_core.accounts.adapters.mail.smtp import BackgroundMailer, NoMailer, SmtpMailer
 from pix_core.accounts.adapters.oidc.port import RelyingParty
 from pix_core.accounts.adapters.oidc.relying_party import OidcRelyingParty, RelyingPartyConfig
 from pix_core.accounts.adapters.sql.session_store import SqlSessionStore
+from pix_core.accounts.domain.mail import Mailer
 from pix_core.campaigns.adapters.http import errors as campaigns_errors
 from pix_core.campaigns.adapters.http.pages import CampaignPages
 from pix_core.campaigns.adapters.positioning import PositioningAssessments
@@ -57,7 +61,8 @@ from roster.sql.repositories import roster_unit_of_work_factory
 
 STATIC_DIR = Path(__file__).resolve().parent / "shared" / "adapters" / "http" / "static"
 
-PAGES = (AccountPages, OrgaPages, EvaluationPages, CampaignPages)
+PAGES = (AccountPages, OrgaPages, EvaluationPages, CampaignPages, PasswordPages,
+         MyAccountPages)
 URL_MAP = url_map(rule for pages in PAGES for rule in pages.rules)
 """Every route of the application (the odd-requests suite walks them all)."""
 
@@ -116,6 +121,7 @@ def create_app(
         catalog=ContentCatalog(content),
         content=content,
         max_open_level=settings.max_open_level,
+        mailer=mailer_from(settings),
         web=ObservedPixWeb,  # counted for /metrics (shared/adapters/http/metrics.py)
     )
     static = StaticFiles(web, {"/static": str(STATIC_DIR)}, cache_timeout=3600)
@@ -123,6 +129,13 @@ def create_app(
     if settings.trusted_proxies:  # the client address for rate limits, from X-Forwarded-For
         app = ProxyFix(app, x_for=settings.trusted_proxies)
     return RequestIdMiddleware(MetricsEndpoint(app, REGISTRY))  # X-Request-Id, /metrics
+
+
+def mailer_from(settings: PixSettings) -> Mailer:
+    """SMTP off the request thread, or ``NoMailer`` without ``SMTP_URL``."""
+    if settings.smtp is None:
+        return NoMailer()
+    return BackgroundMailer(SmtpMailer(settings.smtp, settings.mail_from))
 
 
 def pix_web(
@@ -138,12 +151,15 @@ def pix_web(
     content: LearningContent | None = None,
     max_open_level: int = DEFAULT_MAX_OPEN_LEVEL,
     web: type[PixWeb] = PixWeb,
+    mailer: Mailer | None = None,
 ) -> PixWeb:
     """Every context's pages on one web kit, over the given adapters (fakes in unit tests).
 
     Without ``limiter``, attempts are counted in process memory (single-process tests);
-    without ``content``, the packaged content bank is used.
+    without ``content``, the packaged content bank is used; without ``mailer``, the pages
+    that send mail answer 503.
     """
+    mailer = mailer or NoMailer()
     gar_login = GarLogin(relying_party, sessions, clock)
     errors = ErrorTable(accounts_errors.ERROR_PAGES, orga_errors.ERROR_PAGES,
                         evaluation_errors.ERROR_PAGES, campaigns_errors.ERROR_PAGES)
@@ -154,5 +170,7 @@ def pix_web(
         OrgaPages(kit, unit_of_work, importer_for),
         EvaluationPages(kit, unit_of_work, content or default_content(), max_open_level),
         CampaignPages(kit, unit_of_work, catalog or EmptyCatalog(), assessment_path),
+        PasswordPages(kit, unit_of_work, mailer),
+        MyAccountPages(kit, unit_of_work, mailer),
     ])
 

@@ -13,6 +13,10 @@
 | ``PIX_MAX_LEVEL`` | ``5`` (highest competence level open to users, 1..8) |
 | ``PIX_TRUSTED_PROXIES`` | ``0``: the client address is the socket's; ``n``: taken from the |
 |                         | ``X-Forwarded-For`` entry ``n`` reverse proxies back (rate limits) |
+| ``SMTP_URL`` / ``SMTP_URL_FILE`` | unset: no mail (pages that mail answer 503); |
+|                         | ``smtp://``, ``smtp+starttls://``, ``smtps://`` (mail/smtp.py) |
+| ``SMTP_CA_FILE`` | unset: system CAs verify the SMTP server's certificate |
+| ``MAIL_FROM`` | ``Pix <ne-pas-repondre@pix.localhost>`` |
 """
 
 from __future__ import annotations
@@ -26,7 +30,10 @@ from urllib.parse import urlsplit
 
 from kernel.devkeys import default_data_dir
 from kernel.secret import Secret, read_secret
+from pix_core.accounts.adapters.mail.smtp import SmtpServer, SmtpUrlError, parse_smtp_url
 from pix_core.accounts.adapters.oidc.port import CALLBACK_PATH
+
+DEFAULT_MAIL_FROM = "Pix <ne-pas-repondre@pix.localhost>"
 
 
 class SettingsError(ValueError):
@@ -45,6 +52,8 @@ class PixSettings:
     log_level: str = "INFO"
     max_open_level: int = 5
     trusted_proxies: int = 0  # reverse proxies whose X-Forwarded-For is believed
+    smtp: SmtpServer | None = None  # None: no mail goes out
+    mail_from: str = DEFAULT_MAIL_FROM
 
     @property
     def issuer(self) -> str:
@@ -75,6 +84,8 @@ class PixSettings:
             log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
             max_open_level=_max_level(env),
             trusted_proxies=_count(env, "PIX_TRUSTED_PROXIES"),
+            smtp=_smtp(env),
+            mail_from=env.get("MAIL_FROM") or DEFAULT_MAIL_FROM,
         )
 
 
@@ -124,3 +135,14 @@ def _max_level(env: Mapping[str, str]) -> int:
     if value > 8:
         raise SettingsError("PIX_MAX_LEVEL must be between 1 and 8")
     return value
+
+
+def _smtp(env: Mapping[str, str]) -> SmtpServer | None:
+    url = read_secret("SMTP_URL", env)
+    if url is None or not url.reveal():
+        return None
+    ca_file = env.get("SMTP_CA_FILE")
+    try:
+        return parse_smtp_url(url, Path(ca_file) if ca_file else None)
+    except SmtpUrlError as error:
+        raise SettingsError(str(error)) from None

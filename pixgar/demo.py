@@ -11,9 +11,12 @@ from urllib.parse import urlsplit
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from pixgar.mail_catcher import MailCatcher, MailListPage
 from pixgar.stack import Stack, build_stack, stack_environment
 
 logger = logging.getLogger(__name__)
+
+MAIL_CATCHER_BASE_URL = "https://localhost:9445"
 
 
 def free_port() -> int:
@@ -45,12 +48,22 @@ def serve_stack(stack: Stack, host: str = "localhost") -> list[BaseWSGIServer]:
 
 
 def prepare(environ: Mapping[str, str] | None = None) -> tuple[Stack, object | None]:
-    """Build the demo stack from the environment, with a Redis stand-in when none is given."""
+    """Build the demo stack from the environment, with a Redis stand-in when none is given,
+    and a mail catcher (its page at ``MAIL_CATCHER_BASE_URL``) when no ``SMTP_URL`` is."""
     env = dict(os.environ if environ is None else environ)
     stand_in = None
     if not env.get("REDIS_URL"):
         env["REDIS_URL"], stand_in = start_redis_stand_in()
-    return build_stack(stack_environment(env)), stand_in
+    catcher = None
+    if not env.get("SMTP_URL") and not env.get("SMTP_URL_FILE"):
+        catcher = MailCatcher().start()
+        env["SMTP_URL"] = f"smtp://127.0.0.1:{catcher.port}"
+    stack = build_stack(stack_environment(env))
+    if catcher is not None:
+        mail_url = env.get("MAIL_CATCHER_BASE_URL") or MAIL_CATCHER_BASE_URL
+        stack.apps[mail_url] = MailListPage(catcher)
+        stack.env["MAIL_CATCHER_BASE_URL"] = mail_url
+    return stack, stand_in
 
 
 def run_demo() -> int:
@@ -73,6 +86,7 @@ def run_demo() -> int:
         f"  GAR simulator : {stack.env['GAR_SIM_BASE_URL']}/\n"
         f"  GAR metadata : {metadata_note}\n"
         f"  Redis : {redis_note}\n"
+        f"  e-mails : {stack.env.get('MAIL_CATCHER_BASE_URL') or 'SMTP_URL'}/\n"
         f"  TLS certificate (self-signed, trust it or accept the warning): {stack.tls_cert}\n"
         f"  Pix Orga : {stack.env['PIX_BASE_URL']}/orga/connexion "
         f"({seed.admin_email} / {seed.admin_password})\n"

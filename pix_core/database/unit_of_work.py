@@ -16,14 +16,17 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from pix_core.accounts.adapters.sql.repositories import (
+    SqlAccountTokenRepository,
     SqlAuthenticationMethodRepository,
     SqlUserRepository,
 )
+from pix_core.accounts.adapters.sql.roster_ties import SqlRosterTies
 from pix_core.campaigns.adapters.sql.repositories import (
     SqlCampaignRepository,
     SqlParticipationRepository,
 )
 from pix_core.campaigns.domain.participations import CampaignAssessments
+from pix_core.database.account_activity import SqlAccountActivity
 from pix_core.evaluation.adapters.sql.repositories import (
     SqlAnswerRepository,
     SqlAssessmentRepository,
@@ -50,6 +53,9 @@ class SqlUnitOfWork:
         # accounts
         self.users = SqlUserRepository(session)
         self.methods = SqlAuthenticationMethodRepository(session)
+        self.tokens = SqlAccountTokenRepository(session)
+        self.roster_ties = SqlRosterTies(session)
+        self.activity = SqlAccountActivity(session)
         # orga (organisations are the roster's)
         self.organizations = SqlOrganizationRepository(session)
         self.memberships = SqlMembershipRepository(session)

@@ -43,3 +43,55 @@ class GarAccountRequired(PixError):
     """A page for pupils who came through the GAR."""
 
     kind = "gar_account_required"
+
+
+class LoginFailed(PixError):
+    """Wrong e-mail, username or password, or an account without that login: never say which."""
+
+    kind = "login_failed"
+
+
+class InvalidEmail(PixError):
+    kind = "invalid_email"
+
+
+class WeakPassword(PixError):
+    """A new password too short, too long, or only letters or only digits."""
+
+    kind = "weak_password"
+
+
+class PasswordsDiffer(PixError):
+    kind = "passwords_differ"
+
+
+class WrongCurrentPassword(PixError):
+    kind = "wrong_current_password"
+
+
+class LinkInvalid(PixError):
+    """A mailed link unknown, already used, expired, or for another purpose."""
+
+    kind = "link_invalid"
+
+
+class EmailLoginAlreadyPresent(PixError):
+    """The account already has an e-mail login method."""
+
+    kind = "email_login_present"
+
+
+class AccountHasActivity(PixError):
+    """An account with results cannot be folded into another (nothing would be lost silently)."""
+
+    kind = "account_has_activity"
+
+
+class MailUnavailable(PixError):
+    """No SMTP server configured, or it refused the mail."""
+
+    kind = "mail_unavailable"
+
+
+class NamesRequired(PixError):
+    kind = "names_required"

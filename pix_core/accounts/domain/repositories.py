@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Protocol
 
+from pix_core.accounts.domain.tokens import AccountToken
 from pix_core.accounts.domain.users import AuthenticationMethod, IdentityProvider, User
 
 
@@ -18,6 +20,10 @@ class UserRepository(Protocol):
 
     def find_by_email(self, email: str) -> User | None: ...
 
+    def delete(self, user_id: int) -> None:
+        """Remove an account (its sessions and login methods go with it)."""
+        ...
+
 
 class AuthenticationMethodRepository(Protocol):
     def find(
@@ -28,6 +34,40 @@ class AuthenticationMethodRepository(Protocol):
 
     def find_pix_by_email(self, email: str) -> AuthenticationMethod | None: ...
 
+    def find_pix_by_username(self, username: str) -> AuthenticationMethod | None: ...
+
     def list_for_user(self, user_id: int) -> list[AuthenticationMethod]: ...
 
     def update(self, method: AuthenticationMethod) -> None: ...
+
+
+class AccountTokenRepository(Protocol):
+    def add(self, token: AccountToken) -> AccountToken: ...
+
+    def find(self, token_hash: str) -> AccountToken | None: ...
+
+    def update(self, token: AccountToken) -> None: ...
+
+
+class RosterTies(Protocol):
+    """Accounts the school rosters tie to a learner (organization_learners.user_id)."""
+
+    def users_tied_to_ine(self, ine: str) -> set[int]: ...
+
+    def learners_matching(self, ine: str, birthdate: date) -> list[TiedLearner]: ...
+
+
+class TiedLearner(Protocol):
+    first_name: str
+    last_name: str
+    user_id: int | None
+
+
+class AccountActivity(Protocol):
+    """Whether an account holds anything of its own (results, roster ties, memberships)."""
+
+    def has_activity(self, user_id: int) -> bool: ...
+
+
+class UnusedAccounts(Protocol):
+    def gar_only_unused_since(self, cutoff: datetime) -> list[int]: ...

@@ -118,8 +118,10 @@ class AuthenticationMethod:
     """One way into an account.
 
     ``GAR``: ``external_identifier`` is the proxy's ``sub``, unique per provider, and
-    ``school`` the latest school context. ``PIX``: ``email`` (lower case) +
-    ``password_hash`` (see ``accounts.domain.passwords``), no external identifier.
+    ``school`` the latest school context. ``PIX``: ``email`` (lower case) or ``username``
+    (generated in Pix Orga for a pupil without e-mail) + ``password_hash`` (see
+    ``accounts.domain.passwords``), no external identifier. ``must_change_password``: a
+    one-time password handed over by someone else, to replace at the next login.
     """
 
     id: int | None
@@ -132,6 +134,8 @@ class AuthenticationMethod:
     school: SchoolContext | None = None
     email: str | None = None
     password_hash: str | None = None
+    username: str | None = None
+    must_change_password: bool = False
 
     @property
     def is_gar(self) -> bool:
@@ -160,6 +164,23 @@ class AuthenticationMethod:
             email=normalize_email(email), password_hash=password_hash,
         )
 
+    @classmethod
+    def for_username(
+        cls, user_id: int, username: str, one_time_password_hash: str, now: datetime
+    ) -> AuthenticationMethod:
+        """A generated username and one-time password (to change at the first login)."""
+        return cls(None, user_id, IdentityProvider.PIX, None, now, now, username=username,
+                   password_hash=one_time_password_hash, must_change_password=True)
+
+    def with_password(self, password_hash: str, now: datetime,
+                      must_change: bool = False) -> AuthenticationMethod:
+        return replace(self, password_hash=password_hash, must_change_password=must_change,
+                       updated_at=now)
+
+    def moved_to(self, user_id: int, now: datetime) -> AuthenticationMethod:
+        """The same login method, now opening another account (accounts tied together)."""
+        return replace(self, user_id=user_id, updated_at=now)
+
     def logged_in(self, school: SchoolContext | None, now: datetime) -> AuthenticationMethod:
         return replace(self, school=school, last_logged_at=now, updated_at=now)
 
@@ -170,6 +191,16 @@ class AuthenticationMethod:
 def normalize_email(email: str) -> str:
     """E-mail addresses are compared trimmed and in lower case."""
     return email.strip().lower()
+
+
+MAX_EMAIL_LENGTH = 254
+
+
+def is_plausible_email(email: str) -> bool:
+    """One ``@``, a dot in the domain, no spaces; the confirmation mail proves the rest."""
+    local, at, domain = normalize_email(email).rpartition("@")
+    return (bool(at and local and "." in domain.strip(".")) and len(email) <= MAX_EMAIL_LENGTH
+            and not any(c.isspace() or c in "<>,;\"" for c in email.strip()))
 
 
 def latest_gar_school(methods: Iterable[AuthenticationMethod]) -> SchoolContext | None:

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from kernel.clock import Clock
-from pix_core.accounts.domain.errors import OrgaLoginFailed
-from pix_core.accounts.domain.passwords import verify_password
+from pix_core.accounts.domain.errors import LoginFailed, OrgaLoginFailed
 from pix_core.accounts.domain.repositories import AuthenticationMethodRepository
+from pix_core.accounts.usecases.log_in_with_password import log_in_with_password
 
 
 def log_in_to_pix_orga(
     email: str, password: str, methods: AuthenticationMethodRepository, clock: Clock
 ) -> int:
     """Return the user id; ``OrgaLoginFailed`` whether the e-mail or the password is wrong."""
-    method = methods.find_pix_by_email(email) if email.strip() else None
-    if not verify_password(password, method.password_hash if method else None):
-        raise OrgaLoginFailed()
-    assert method is not None
-    methods.update(method.logged_in(method.school, clock()))
-    return method.user_id
+    if "@" not in email:  # Pix Orga is for e-mail accounts; same cost as a wrong password
+        email = ""
+    try:
+        return log_in_with_password(email, password, methods, clock).user_id
+    except LoginFailed:
+        raise OrgaLoginFailed() from None

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from pix_core.accounts.domain.errors import (
+    AccountHasActivity,
     AuthenticationFailed,
+    EmailLoginAlreadyPresent,
     GarAccountRequired,
     IdentityProviderUnavailable,
+    InvalidEmail,
     InvalidLoginInitiation,
+    LinkInvalid,
+    LoginFailed,
+    MailUnavailable,
+    NamesRequired,
     OrgaLoginFailed,
+    PasswordsDiffer,
     PixAccountRequired,
+    WeakPassword,
+    WrongCurrentPassword,
 )
 from pix_core.shared.adapters.http.errors import ErrorPage, ErrorPages
 
@@ -42,5 +52,49 @@ ERROR_PAGES: ErrorPages = {
         403,
         "Page réservée aux élèves",
         "Cette page est réservée aux élèves connectés depuis le médiacentre de leur ENT.",
+    ),
+    LoginFailed: ErrorPage(
+        401, "La connexion a échoué",
+        "L'identifiant ou le mot de passe est incorrect. Revenez en arrière et réessayez.",
+    ),
+    InvalidEmail: ErrorPage(
+        400, "Adresse e-mail invalide",
+        "L'adresse e-mail saisie n'est pas valide. Revenez en arrière et corrigez-la.",
+    ),
+    NamesRequired: ErrorPage(
+        400, "Nom et prénom nécessaires",
+        "Indiquez votre prénom et votre nom. Revenez en arrière et complétez le formulaire.",
+    ),
+    WeakPassword: ErrorPage(
+        400, "Mot de passe trop faible",
+        "Le mot de passe doit compter au moins 8 caractères et ne pas être composé "
+        "uniquement de lettres ou uniquement de chiffres. Revenez en arrière et réessayez.",
+    ),
+    PasswordsDiffer: ErrorPage(
+        400, "Les mots de passe diffèrent",
+        "Les deux mots de passe saisis ne sont pas identiques. Revenez en arrière et réessayez.",
+    ),
+    WrongCurrentPassword: ErrorPage(
+        400, "Mot de passe actuel incorrect",
+        "Le mot de passe actuel saisi est incorrect : rien n'a été changé.",
+    ),
+    LinkInvalid: ErrorPage(
+        400, "Lien expiré ou déjà utilisé",
+        "Ce lien n'est plus valable : il a déjà servi ou il a expiré. Refaites la demande "
+        "pour recevoir un nouveau lien.",
+    ),
+    EmailLoginAlreadyPresent: ErrorPage(
+        409, "Adresse e-mail déjà enregistrée",
+        "Votre compte a déjà une adresse e-mail et un mot de passe : utilisez-les pour vous "
+        "connecter, ou changez votre mot de passe depuis « Mon compte ».",
+    ),
+    AccountHasActivity: ErrorPage(
+        409, "Comptes impossibles à relier",
+        "Ce compte contient déjà des résultats : le relier à un autre les ferait perdre. "
+        "Demandez de l'aide à votre enseignant ou à l'assistance Pix.",
+    ),
+    MailUnavailable: ErrorPage(
+        503, "Envoi d'e-mails indisponible",
+        "Pix ne peut pas envoyer d'e-mail pour le moment. Réessayez plus tard.",
     ),
 }

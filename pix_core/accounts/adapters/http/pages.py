@@ -125,7 +125,8 @@ class AccountPages:
         adopt_request_id(entry.get("request_id"))  # the login's id, as at the proxy
         identity = self.rp.complete(request.args.to_dict(), PendingLogin.from_dict(entry))
         with self.unit_of_work() as uow:
-            login = login_with_gar(identity, uow.users, uow.methods, self.kit.clock)
+            login = login_with_gar(identity, uow.users, uow.methods, self.kit.clock,
+                                   getattr(uow, "roster_ties", None))
             uow.commit()
         log.info("GAR login succeeded (account created: %s)", login.created)
         assert login.user.id is not None

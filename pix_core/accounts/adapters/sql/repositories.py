@@ -5,11 +5,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from kernel.sql.base import as_utc
-from pix_core.accounts.adapters.sql.tables import AuthenticationMethodRow, UserRow
+from pix_core.accounts.adapters.sql.tables import (
+    AccountTokenRow,
+    AuthenticationMethodRow,
+    UserRow,
+)
+from pix_core.accounts.domain.tokens import AccountToken, TokenPurpose
 from pix_core.accounts.domain.users import (
     AuthenticationMethod,
     IdentityProvider,
@@ -55,6 +60,10 @@ class SqlUserRepository:
         row.email, row.updated_at = user.email, user.updated_at
         self._session.flush()
 
+    def delete(self, user_id: int) -> None:
+        self._session.execute(delete(UserRow).where(UserRow.id == user_id))
+        self._session.flush()
+
 
 class SqlAuthenticationMethodRepository:
     def __init__(self, session: Session) -> None:
@@ -80,6 +89,15 @@ class SqlAuthenticationMethodRepository:
             )
             .order_by(AuthenticationMethodRow.id)
             .limit(1)
+        ).one_or_none()
+        return None if row is None else _method(row)
+
+    def find_pix_by_username(self, username: str) -> AuthenticationMethod | None:
+        row = self._session.scalars(
+            select(AuthenticationMethodRow).where(
+                AuthenticationMethodRow.identity_provider == IdentityProvider.PIX.value,
+                AuthenticationMethodRow.username == username.strip().lower(),
+            ).order_by(AuthenticationMethodRow.id).limit(1)
         ).one_or_none()
         return None if row is None else _method(row)
 
@@ -120,6 +138,8 @@ def _fill_method(row: AuthenticationMethodRow, method: AuthenticationMethod) -> 
     row.external_identifier = method.external_identifier
     row.email = method.email
     row.password_hash = method.password_hash
+    row.username = method.username
+    row.must_change_password = method.must_change_password
     row.school_context = None if method.school is None else _school_to_json(method.school)
     row.last_logged_at = method.last_logged_at
     row.updated_at = method.updated_at
@@ -137,6 +157,42 @@ def _method(row: AuthenticationMethodRow) -> AuthenticationMethod:
         school=None if row.school_context is None else _school_from_json(row.school_context),
         email=row.email,
         password_hash=row.password_hash,
+        username=row.username,
+        must_change_password=bool(row.must_change_password),
+    )
+
+
+class SqlAccountTokenRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, token: AccountToken) -> AccountToken:
+        row = AccountTokenRow(token_hash=token.token_hash, purpose=token.purpose.value,
+                              email=token.email, user_id=token.user_id, payload=token.payload,
+                              created_at=token.created_at, expires_at=token.expires_at)
+        self._session.add(row)
+        self._session.flush()
+        return _token(row)
+
+    def find(self, token_hash: str) -> AccountToken | None:
+        row = self._session.scalars(
+            select(AccountTokenRow).where(AccountTokenRow.token_hash == token_hash)
+        ).one_or_none()
+        return None if row is None else _token(row)
+
+    def update(self, token: AccountToken) -> None:
+        row = self._session.get_one(AccountTokenRow, token.id)
+        row.used_at = token.used_at
+        row.payload = {} if token.used_at else token.payload  # no hash kept once used
+        self._session.flush()
+
+
+def _token(row: AccountTokenRow) -> AccountToken:
+    return AccountToken(
+        id=row.id, purpose=TokenPurpose(row.purpose), token_hash=row.token_hash,
+        email=row.email, user_id=row.user_id, created_at=as_utc(row.created_at),
+        expires_at=as_utc(row.expires_at), used_at=maybe_utc(row.used_at),
+        payload=dict(row.payload or {}),
     )
 
 

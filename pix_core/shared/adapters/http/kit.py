@@ -89,12 +89,14 @@ class WebKit:
             set_session_cookie(response, session_id, self.sessions.lifetime)
         return response
 
-    def log_in(self, response: Response, old_session_id: str | None, user_id: int) -> Response:
-        """``response`` with a new session for ``user_id``: a new id at login (no fixation)."""
+    def log_in(self, response: Response, old_session_id: str | None, user_id: int,
+               **extra: Any) -> Response:
+        """``response`` with a new session for ``user_id``: a new id at login (no fixation).
+        ``extra``: more session data (e.g. a password to replace before anything else)."""
         if old_session_id is not None:
             self.sessions.delete(old_session_id)
         new_id = self.sessions.create(
-            {"user_id": user_id, "csrf": secrets.token_urlsafe(32)}, self.clock())
+            {**extra, "user_id": user_id, "csrf": secrets.token_urlsafe(32)}, self.clock())
         return self.with_cookie(response, new_id)
 
     def log_out(self, session_id: str | None) -> Response:

@@ -1,0 +1,1 @@
+"""Mail out through SMTP (``SMTP_URL``), sent off the request thread."""
