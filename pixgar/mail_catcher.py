@@ -11,6 +11,7 @@ from __future__ import annotations
 import email
 import email.policy
 import html
+import logging
 import re
 import socket
 import ssl
@@ -61,6 +62,7 @@ class MailCatcher:
         self._controller: Controller | None = None
 
     def start(self) -> MailCatcher:
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # it logs every address
         self.port = _free_port(self.host)
         self._controller = Controller(_Keeper(self), hostname=self.host, port=self.port,
                                       ssl_context=self._implicit_tls, server_hostname="localhost",

@@ -134,6 +134,7 @@ def _user(row: UserRow) -> User:
 
 
 def _fill_method(row: AuthenticationMethodRow, method: AuthenticationMethod) -> None:
+    row.user_id = method.user_id  # a login method may move to another account (linking)
     row.identity_provider = method.identity_provider.value
     row.external_identifier = method.external_identifier
     row.email = method.email
