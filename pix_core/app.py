@@ -44,6 +44,8 @@ from pix_core.evaluation.domain.framework import LearningContent
 from pix_core.evaluation.domain.scoring import DEFAULT_MAX_OPEN_LEVEL
 from pix_core.orga.adapters.http import errors as orga_errors
 from pix_core.orga.adapters.http.pages import ImporterFactory, OrgaPages
+from pix_core.orga.adapters.http.recovery_pages import RecoveryPages
+from pix_core.orga.adapters.http.username_pages import UsernamePages
 from pix_core.orga.adapters.siecle_importer import siecle_importer
 from pix_core.settings import PixSettings
 from pix_core.shared.adapters.http.errors import ErrorTable
@@ -62,7 +64,7 @@ from roster.sql.repositories import roster_unit_of_work_factory
 STATIC_DIR = Path(__file__).resolve().parent / "shared" / "adapters" / "http" / "static"
 
 PAGES = (AccountPages, OrgaPages, EvaluationPages, CampaignPages, PasswordPages,
-         MyAccountPages)
+         MyAccountPages, UsernamePages, RecoveryPages)
 URL_MAP = url_map(rule for pages in PAGES for rule in pages.rules)
 """Every route of the application (the odd-requests suite walks them all)."""
 
@@ -172,5 +174,7 @@ def pix_web(
         CampaignPages(kit, unit_of_work, catalog or EmptyCatalog(), assessment_path),
         PasswordPages(kit, unit_of_work, mailer),
         MyAccountPages(kit, unit_of_work, mailer),
+        UsernamePages(kit, unit_of_work),
+        RecoveryPages(kit, unit_of_work, mailer),
     ])
 

@@ -25,3 +25,19 @@ class InvitationRefused(PixError):
     """The form of the invitation page is incomplete or the password is wrong."""
 
     kind = "invitation_refused"
+
+
+class LearnerNotFound(PixError):
+    """No current learner of this organisation among those asked for."""
+
+    kind = "learner_not_found"
+
+
+class RecoveryFormInvalid(PixError):
+    kind = "recovery_form_invalid"
+
+
+class RecoveryNoMatch(PixError):
+    """No learner tied to an account matches: the same whatever did not match."""
+
+    kind = "recovery_no_match"

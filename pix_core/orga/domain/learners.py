@@ -37,6 +37,7 @@ class RosterLine:
     birthdate: date | None
     is_active: bool
     is_tied: bool
+    learner_id: int | None = None
 
     def __repr__(self) -> str:
         return "RosterLine(<redacted>)"
@@ -54,6 +55,10 @@ class LearnerLinkRepository(Protocol):
     def get(self, learner_id: int) -> LearnerLink | None: ...
 
     def roster_lines(self, organization_id: int) -> list[RosterLine]: ...
+
+    def tied_entries_for_ine(self, ine: str) -> list[tuple[RosterEntry, int | None]]:
+        """Every school's learners with this INE (current or gone), with their account."""
+        ...
 
     def tie(self, learner_id: int, user_id: int, now: datetime) -> bool:
         """Set the learner's account only if it has none; False when someone was faster."""

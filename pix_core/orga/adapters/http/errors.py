@@ -5,8 +5,11 @@ from __future__ import annotations
 from pix_core.orga.domain.errors import (
     InvitationNotFound,
     InvitationRefused,
+    LearnerNotFound,
     MembershipRequired,
     OrganizationNotFound,
+    RecoveryFormInvalid,
+    RecoveryNoMatch,
 )
 from pix_core.shared.adapters.http.errors import ErrorPage, ErrorPages
 
@@ -27,4 +30,18 @@ ERROR_PAGES: ErrorPages = {
         "établissement."),
     InvitationRefused: ErrorPage(
         400, "Invitation refusée", "Les informations envoyées ne sont pas valides."),
+    LearnerNotFound: ErrorPage(
+        404, "Aucun élève choisi",
+        "Aucun élève actuel de l'établissement ne correspond à votre choix. Revenez à la "
+        "liste des élèves et réessayez."),
+    RecoveryFormInvalid: ErrorPage(
+        400, "Informations incomplètes",
+        "Indiquez votre numéro INE (11 caractères), vos prénom et nom, votre date de "
+        "naissance et une adresse e-mail valide. Revenez en arrière et complétez le "
+        "formulaire."),
+    RecoveryNoMatch: ErrorPage(
+        404, "Aucun compte ne correspond",
+        "Ces informations ne correspondent à aucun compte Pix d'élève. Vérifiez l'INE, "
+        "l'orthographe des nom et prénom et la date de naissance, ou demandez de l'aide à "
+        "votre ancien établissement."),
 }

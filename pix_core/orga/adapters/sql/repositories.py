@@ -75,18 +75,11 @@ class SqlLearnerLinkRepository:
         rows = self._session.scalars(
             select(L).where(L.organization_id == organization_id, L.is_active.is_(True))
         )
-        return [
-            RosterEntry(
-                learner_id=row.id,
-                ine=row.ine,
-                first_names=tuple(n for n in (row.first_name, row.second_name,
-                                              row.third_name) if n),
-                last_names=tuple(n for n in (row.last_name, row.usage_name) if n),
-                birthdate=row.birthdate,
-                division=row.division,
-            )
-            for row in rows
-        ]
+        return [_entry(row) for row in rows]
+
+    def tied_entries_for_ine(self, ine: str) -> list[tuple[RosterEntry, int | None]]:
+        rows = self._session.scalars(select(L).where(L.ine == ine).order_by(L.id))
+        return [(_entry(row), row.user_id) for row in rows]
 
     def find_for_user(self, organization_id: int, user_id: int) -> LearnerLink | None:
         return self._one(select(L).where(L.organization_id == organization_id,
@@ -102,7 +95,7 @@ class SqlLearnerLinkRepository:
         rows = self._session.scalars(select(L).where(L.organization_id == organization_id))
         return [
             RosterLine(row.last_name, row.first_name, row.division,
-                       row.birthdate, row.is_active, row.user_id is not None)
+                       row.birthdate, row.is_active, row.user_id is not None, row.id)
             for row in rows
         ]
 
@@ -186,3 +179,14 @@ def _membership(row: MembershipRow) -> Membership:
 def _invitation(row: OrganizationInvitationRow) -> Invitation:
     return Invitation(row.id, row.organization_id, row.email, row.token_hash, row.created_by,
                       as_utc(row.created_at), maybe_utc(row.accepted_at), row.accepted_by)
+
+
+def _entry(row: L) -> RosterEntry:
+    return RosterEntry(
+        learner_id=row.id,
+        ine=row.ine,
+        first_names=tuple(n for n in (row.first_name, row.second_name, row.third_name) if n),
+        last_names=tuple(n for n in (row.last_name, row.usage_name) if n),
+        birthdate=row.birthdate,
+        division=row.division,
+    )
