@@ -173,7 +173,7 @@ def pix_web(
         EvaluationPages(kit, unit_of_work, content or default_content(), max_open_level),
         CampaignPages(kit, unit_of_work, catalog or EmptyCatalog(), assessment_path),
         PasswordPages(kit, unit_of_work, mailer),
-        MyAccountPages(kit, unit_of_work, mailer),
+        MyAccountPages(kit, unit_of_work, mailer, can_export=True),
         UsernamePages(kit, unit_of_work),
         RecoveryPages(kit, unit_of_work, mailer),
     ])

@@ -119,6 +119,9 @@ def parser() -> argparse.ArgumentParser:
     from pixgar.health_cli import register as register_health
 
     register_health(commands)  # pixgar health: the image's HEALTHCHECK
+    from pixgar.users_cli import register as register_users
+
+    register_users(commands)  # pixgar users anonymise|purge: personal data (docs/accounts.md)
     from pixgar.bench.command import add_parser as add_bench_parser
 
     add_bench_parser(commands)  # pixgar bench: whole logins over HTTP, ours vs stock SATOSA

@@ -27,6 +27,7 @@ from pix_core.campaigns.adapters.sql.repositories import (
 )
 from pix_core.campaigns.domain.participations import CampaignAssessments
 from pix_core.database.account_activity import SqlAccountActivity
+from pix_core.database.personal_data import SqlPersonalData, export_personal_data
 from pix_core.evaluation.adapters.sql.repositories import (
     SqlAnswerRepository,
     SqlAssessmentRepository,
@@ -56,6 +57,7 @@ class SqlUnitOfWork:
         self.tokens = SqlAccountTokenRepository(session)
         self.roster_ties = SqlRosterTies(session)
         self.activity = SqlAccountActivity(session)
+        self.personal_data = SqlPersonalData(session)
         # orga (organisations are the roster's)
         self.organizations = SqlOrganizationRepository(session)
         self.memberships = SqlMembershipRepository(session)
@@ -82,6 +84,10 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         self._session.commit()
+
+    def export_personal_data(self, user_id: int) -> dict[str, Any] | None:
+        """The user's data download (``database/personal_data.py``)."""
+        return export_personal_data(self._session, user_id)
 
 
 def unit_of_work_factory(

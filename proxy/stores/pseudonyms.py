@@ -79,3 +79,25 @@ class SubjectRecords:
                 connection.execute(sa.insert(table).values(
                     lookup_key=new_key, key_version=version, subject=subject,
                     created_at=dt.datetime.now(dt.UTC)))
+
+
+def recorded_subjects(engine: sa.Engine) -> set[str]:
+    """Every subject with a lookup in either table (to find one by its pairwise ``sub``)."""
+    with engine.connect() as connection:
+        return {str(subject) for table in (identifier_subjects, roster_subjects)
+                for subject in connection.execute(sa.select(table.c.subject).distinct())
+                .scalars()}
+
+
+def delete_subject_records(engine: sa.Engine, subjects: set[str]) -> int:
+    """Forget these subjects (a user's right to erasure): every lookup of theirs, in both
+    tables, in one transaction. The subject's next GAR login mints a new one. Returns the
+    number of lookups deleted."""
+    if not subjects:
+        return 0
+    deleted = 0
+    with engine.begin() as connection:
+        for table in (identifier_subjects, roster_subjects):
+            result = connection.execute(sa.delete(table).where(table.c.subject.in_(subjects)))
+            deleted += int(result.rowcount or 0)
+    return deleted

@@ -69,5 +69,32 @@ class AccountActivity(Protocol):
     def has_activity(self, user_id: int) -> bool: ...
 
 
-class UnusedAccounts(Protocol):
-    def gar_only_unused_since(self, cutoff: datetime) -> list[int]: ...
+
+
+class PersonalData(Protocol):
+    """Bulk operations on personal data across every context's tables."""
+
+    def existing(self, user_ids: set[int]) -> set[int]: ...
+
+    def gar_subjects(self, user_ids: set[int]) -> set[str]:
+        """The proxy's pairwise ``sub`` of these accounts' GAR logins."""
+        ...
+
+    def anonymise(self, user_ids: set[int], now: datetime) -> None:
+        """Names and e-mails removed, login methods, sessions, links and roster ties gone;
+        results (assessments, answers, participations) kept, tied to no one."""
+        ...
+
+    def gar_only_unused_since(self, cutoff: datetime) -> set[int]:
+        """Accounts with only GAR logins, none since ``cutoff``, not yet anonymised."""
+        ...
+
+    def audit(self, action: str, accounts: int, now: datetime, **detail: object) -> None: ...
+
+
+class GarPseudonyms(Protocol):
+    """The proxy's records behind the GAR logins' pairwise ``sub`` (another database)."""
+
+    def forget(self, pairwise_subs: set[str]) -> int:
+        """Delete them (committed at once); the number of records deleted."""
+        ...

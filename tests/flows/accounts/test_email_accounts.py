@@ -90,7 +90,8 @@ def test_forgotten_password_reset_by_mail_once(mail_stack, catcher, pix):
     unknown = submit(visitor.session, visitor.session.get(f"{pix}/mot-de-passe-oublie"),
                      "/mot-de-passe-oublie", email=unique_email("personne"))
     assert sent.status_code == unknown.status_code == 200
-    assert "Consultez votre messagerie" in sent.text and "Consultez votre messagerie" in unknown.text
+    assert "Consultez votre messagerie" in sent.text
+    assert "Consultez votre messagerie" in unknown.text
     link = link_from(catcher, email, "nouveau mot de passe")
     done = open_link(visitor, link, password="Nouveau-mot-2", confirmation="Nouveau-mot-2")
     assert "Mot de passe enregistré" in done.text

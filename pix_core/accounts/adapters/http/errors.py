@@ -17,6 +17,7 @@ from pix_core.accounts.domain.errors import (
     OrgaLoginFailed,
     PasswordsDiffer,
     PixAccountRequired,
+    UserNotFound,
     WeakPassword,
     WrongCurrentPassword,
 )
@@ -92,6 +93,10 @@ ERROR_PAGES: ErrorPages = {
         409, "Comptes impossibles à relier",
         "Ce compte contient déjà des résultats : le relier à un autre les ferait perdre. "
         "Demandez de l'aide à votre enseignant ou à l'assistance Pix.",
+    ),
+    UserNotFound: ErrorPage(
+        404, "Compte introuvable",
+        "Ce compte n'existe plus. Reconnectez-vous.",
     ),
     MailUnavailable: ErrorPage(
         503, "Envoi d'e-mails indisponible",

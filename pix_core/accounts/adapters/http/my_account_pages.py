@@ -4,6 +4,7 @@ a GAR login to an existing Pix account with that account's password."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -47,6 +48,7 @@ class MyAccountPages:
         Rule(mail.CONFIRM_EMAIL_PATH, endpoint="confirm_email_login", methods=["GET", "POST"]),
         Rule(CHANGE_PASSWORD_PATH, endpoint="change_password", methods=["GET", "POST"]),
         Rule("/mon-compte/relier", endpoint="link_gar_account", methods=["POST"]),
+        Rule("/mon-compte/donnees.json", endpoint="my_data", methods=["GET"]),
     )
 
     def __init__(self, kit: WebKit, unit_of_work: Callable[[], Any], mailer: Mailer,
@@ -150,6 +152,22 @@ class MyAccountPages:
             uow.commit()
         log.info("GAR login tied to an existing account")
         return self.kit.log_in(redirect(PROFILE_PATH, code=303), None, target)
+
+    def on_my_data(self, request: Request) -> Response:
+        """The GDPR download: everything stored about the account, as JSON."""
+        _, data = self.kit.session(request)
+        user_id = user_id_of(data)
+        if user_id is None:
+            return redirect("/connexion", code=303)
+        with self.unit_of_work() as uow:
+            exported = uow.export_personal_data(user_id) if self.can_export else None
+        if exported is None:
+            raise UserNotFound()
+        log.info("personal data downloaded")
+        response = Response(json.dumps(exported, ensure_ascii=False, indent=2, default=str),
+                            mimetype="application/json")
+        response.headers["Content-Disposition"] = 'attachment; filename="mes-donnees-pix.json"'
+        return no_store(response)
 
     def _logged_in_post(self, request: Request) -> tuple[int, dict[str, Any]]:
         session_id, data = self.kit.session(request)
