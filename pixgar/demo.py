@@ -101,4 +101,7 @@ def run_demo() -> int:
     finally:
         for server in servers:
             server.shutdown()
+        for app in stack.apps.values():
+            if isinstance(app, MailListPage):
+                app.catcher.stop()  # its SMTP thread would keep the process alive
     return 0

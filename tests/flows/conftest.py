@@ -22,6 +22,7 @@ import sqlalchemy as sa
 
 from gar_sim.idp import SimulatedGar
 from gar_sim.settings import settings_from_env
+from pixgar.mail_catcher import MailCatcher
 from pixgar.stack import Stack, build_stack, stack_environment
 from proxy.app import create_app as create_proxy_app
 from proxy.settings import ProxySettings
@@ -60,8 +61,23 @@ def _record_userinfo(response, *args, **kwargs) -> None:
         RELEASED_CLAIMS.append(response.json())
 
 
+MAIL_CATCHERS: list[MailCatcher] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_mail_catchers() -> Iterator[None]:
+    """The stacks' SMTP servers run in non-daemon threads: stopped at the end of the run."""
+    yield
+    while MAIL_CATCHERS:
+        MAIL_CATCHERS.pop().stop()
+
+
 def make_stack(data_dir, redis_url: str, **env: str) -> Stack:
-    """A whole stack in ``data_dir``; pix_core's back-channel routed to the proxy in-process."""
+    """A whole stack in ``data_dir``; pix_core's back-channel routed to the proxy in-process.
+    Without ``SMTP_URL``, pix_core mails to a catcher of its own on loopback (as the demo)."""
+    if "SMTP_URL" not in env:
+        MAIL_CATCHERS.append(MailCatcher().start())
+        env["SMTP_URL"] = f"smtp://127.0.0.1:{MAIL_CATCHERS[-1].port}"
     environment = stack_environment({"PIXGAR_DATA_DIR": str(data_dir), "REDIS_URL": redis_url,
                                      "PIXGAR_AUDIT_STREAM": AUDIT_STREAM, **env})
     back_channel, _ = routed_session({})
