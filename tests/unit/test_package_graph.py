@@ -81,9 +81,10 @@ def test_the_contract_forbids_every_io_dependency():
     modules = {module for module, distributions in packages_distributions().items()
                if {d.lower().replace("_", "-") for d in distributions} & wanted
                and module.isidentifier() and not module.startswith("_")}
-    assert "werkzeug" in modules and "saml2" in modules  # the lookup works
+    assert "werkzeug" in modules
+    assert "saml2" in modules
     assert modules - COMPUTING_ONLY - io_libraries() == set()
-    assert STANDARD_IO_CHECKED_BY_THE_CONTRACT <= io_libraries()
+    assert io_libraries() >= STANDARD_IO_CHECKED_BY_THE_CONTRACT
 
 
 @pytest.mark.parametrize("package", ["pix_core", "roster", "kernel"])
