@@ -27,7 +27,6 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_plus, urlencode, urlsplit
 
@@ -36,8 +35,6 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, class_name, saml
-from saml2.config import IdPConfig
-from saml2.metadata import entity_descriptor
 from saml2.s_utils import sid
 from saml2.saml import NAMEID_FORMAT_ENTITY, NAMEID_FORMAT_TRANSIENT
 from saml2.samlp import STATUS_SUCCESS, Status, StatusCode
@@ -45,7 +42,6 @@ from saml2.server import Server
 from saml2.sigver import (
     RSA_OAEP_MGF1P,
     get_pem_wrapped_unwrapped,
-    get_xmlsec_binary,
     make_temp,
     pre_encryption_part,
     pre_signature_part,
@@ -56,10 +52,11 @@ from werkzeug.routing import Map, Rule
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
+from gar_sim.idp_config import SsoRefused, idp_config, idp_key_paths, idp_metadata_xml
 from gar_sim.settings import NAME_FORMATS, Resource, SimSettings
+from gar_sim.signed_metadata import metadata_signing_key_paths, published_idp_metadata
 from gar_sim.users import USERS, GarUser, get_user
 from gar_sim.web import SECURITY_HEADERS, CookieSigner, render, static_response
-from kernel.devkeys import ensure_self_signed_cert
 
 logger = logging.getLogger(__name__)
 
@@ -98,15 +95,6 @@ AUTOPOST_JS = """\
 """
 
 
-class SsoRefused(Exception):
-    """The simulator refuses a request; ``message`` is shown to the user (French)."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
-
-
 @dataclass(frozen=True)
 class SsoRequest:
     """A verified AuthnRequest: who asked, where to answer, and the RelayState."""
@@ -116,88 +104,6 @@ class SsoRequest:
     request_id: str
     relay_state: str
     resource: Resource
-
-
-# --------------------------------------------------------------------------- keys & config
-
-
-def idp_key_paths(settings: SimSettings, rogue: bool = False) -> tuple[Path, Path]:
-    """The simulator's signing key and certificate, generated on first run in the data dir.
-
-    ``rogue=True`` gives a second key pair that no metadata knows (negative tests).
-    """
-    directory = settings.data_dir / "gar_sim"
-    stem = "rogue-signing" if rogue else "idp-signing"
-    return ensure_self_signed_cert(
-        directory / f"{stem}.key",
-        directory / f"{stem}.crt",
-        common_name="Simulateur GAR (rogue)" if rogue else "Simulateur GAR (developpement)",
-    )
-
-
-def _idp_config(
-    settings: SimSettings,
-    *,
-    want_authn_requests_signed: bool,
-    with_sp_metadata: bool,
-    rogue: bool = False,
-) -> IdPConfig:
-    key_path, cert_path = idp_key_paths(settings, rogue=rogue)
-    base = settings.base_url
-    conf: dict[str, Any] = {
-        "entityid": settings.idp_entity_id,
-        "description": "Simulateur GAR (développement et tests uniquement)",
-        "service": {
-            "idp": {
-                "name": "Simulateur GAR",
-                "endpoints": {
-                    "single_sign_on_service": [(f"{base}/idp/sso", BINDING_HTTP_REDIRECT)],
-                },
-                "name_id_format": [NAMEID_FORMAT_TRANSIENT],
-                "want_authn_requests_signed": want_authn_requests_signed,
-                "sign_assertion": True,
-                "sign_response": settings.sign_response,
-                # pysaml2 reads these per service ("idp"); top-level values are ignored
-                "signing_algorithm": SIG_RSA_SHA256,
-                "digest_algorithm": DIGEST_SHA256,
-            },
-        },
-        "key_file": str(key_path),
-        "cert_file": str(cert_path),
-        "xmlsec_binary": settings.xmlsec_binary or get_xmlsec_binary(),
-        "signing_algorithm": SIG_RSA_SHA256,
-        "digest_algorithm": DIGEST_SHA256,
-        "delete_tmpfiles": True,
-        "accepted_time_diff": 60,
-    }
-    if with_sp_metadata:
-        paths = [str(p) for p in settings.sp_metadata_paths]
-        missing = [p for p in settings.sp_metadata_paths if not p.is_file()]
-        if missing:
-            raise SsoRefused(
-                "Le simulateur GAR ne trouve pas les métadonnées du fournisseur de service.",
-                status=503,
-            )
-        conf["metadata"] = {"local": paths}
-    config = IdPConfig()
-    config.load(conf)
-    return config
-
-
-def idp_metadata_xml(settings: SimSettings) -> str:
-    """The IdP metadata document (entityID ``{base}/idp/metadata``, signing certificate)."""
-    config = _idp_config(settings, want_authn_requests_signed=True, with_sp_metadata=False)
-    return str(entity_descriptor(config))
-
-
-def write_idp_metadata(settings: SimSettings, path: Path | str) -> Path:
-    """Write the metadata the simulator publishes (signed) to ``path`` (``GAR_IDP_METADATA``)."""
-    from gar_sim.signed_metadata import published_idp_metadata  # it imports this module
-
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(published_idp_metadata(settings))
-    return target
 
 
 # --------------------------------------------------------------------------- helpers
@@ -289,7 +195,7 @@ class SimulatedGar:
                 return cached[1]
             # Signature checks of AuthnRequests are done here on the raw query string
             # (pysaml2 re-encodes the parameters before checking), hence False.
-            config = _idp_config(
+            config = idp_config(
                 self.settings,
                 want_authn_requests_signed=False,
                 with_sp_metadata=True,
@@ -693,8 +599,6 @@ class GarSimApp:
         )
 
     def on_metadata(self, request: Request) -> Response:
-        from gar_sim.signed_metadata import published_idp_metadata  # it imports this module
-
         return Response(published_idp_metadata(self.settings),
                         content_type="application/samlmetadata+xml; charset=utf-8")
 
@@ -796,8 +700,6 @@ class GarSimApp:
 
 def create_idp_app(settings: SimSettings) -> GarSimApp:
     """The GAR simulator as a WSGI application (development and tests only)."""
-    from gar_sim.signed_metadata import metadata_signing_key_paths
-
     # Generate the signing keys and certificates now rather than on the first request.
     idp_key_paths(settings)
     metadata_signing_key_paths(settings)

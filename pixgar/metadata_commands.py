@@ -27,7 +27,7 @@ def _emit(args: argparse.Namespace, body: dict[str, Any], text: str, error: bool
 def metadata_refresh(args: argparse.Namespace) -> int:
     from kernel.logging_setup import configure_logging
     from proxy.config import pyop_redis_uri
-    from proxy.gar_metadata import (
+    from proxy.metadata.gar_metadata import (
         MetadataRefused,
         SharedMetadata,
         last_good_path,
@@ -63,7 +63,7 @@ def metadata_refresh(args: argparse.Namespace) -> int:
 
 
 def metadata_export(args: argparse.Namespace) -> int:
-    from proxy.metadata import export_sp_metadata
+    from proxy.metadata.service_provider import export_sp_metadata
     from proxy.settings import ProxySettings
 
     xml = export_sp_metadata(ProxySettings.from_env())

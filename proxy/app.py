@@ -7,11 +7,16 @@ becomes a French error page with a reference, and nothing personal reaches the l
 from __future__ import annotations
 
 import logging
+import time
 import traceback
+from collections.abc import Callable, Mapping
 from io import BytesIO
+from pathlib import Path
+from typing import Any
 
 import redis
 import sqlalchemy.exc
+from prometheus_client import CollectorRegistry
 from satosa.context import Context
 from satosa.exception import (
     SATOSAAuthenticationError,
@@ -45,14 +50,17 @@ from proxy.errors import (
     UnsupportedRequestBody,
     render_error,
 )
-from proxy.health import HEALTH_PATHS, proxy_health
-from proxy.keys import load_keys
-from proxy.login_correlation import resume_login
-from proxy.metrics import REGISTRY, scrape_time_gauges
-from proxy.observed import ObservedLogins
-from proxy.rotation import reloading_app
+from proxy.keys.ages import configured_key_files, key_ages
+from proxy.keys.files import load_keys
+from proxy.keys.keyring import Keyring
+from proxy.keys.rotation import keyring_of, reloading_app
+from proxy.metadata.ages import metadata_age, metadata_valid_until, metadata_watcher
+from proxy.observability.health import HEALTH_PATHS, proxy_health
+from proxy.observability.login_correlation import resume_login
+from proxy.observability.metrics import REGISTRY, scrape_time_gauges
+from proxy.observability.observed import ObservedLogins
 from proxy.settings import ProxySettings
-from proxy.state_cookie import (
+from proxy.state.cookie import (
     StateCookieCodec,
     TamperedStateCookie,
     set_cookie_header,
@@ -77,7 +85,7 @@ SECURITY_HEADERS = [
 ]
 
 
-class ProxyApplication(ObservedLogins, WsgiApplication):  # audit, metrics: proxy/observed.py
+class ProxyApplication(ObservedLogins, WsgiApplication):  # audit, metrics: observability/
     """SATOSA's WSGI application with French error pages and privacy-safe logging."""
 
     def __init__(self, config):
@@ -127,8 +135,8 @@ class ProxyApplication(ObservedLogins, WsgiApplication):  # audit, metrics: prox
         return context
 
     def _load_state(self, context):
-        """SATOSA's state from our AES-GCM cookie (proxy/state_cookie.py), not SATOSA's own."""
-        self.start_clock(context)  # proxy/observed.py
+        """SATOSA's state from our AES-GCM cookie (proxy/state/cookie.py), not SATOSA's own."""
+        self.start_clock(context)  # proxy/observability/observed.py
         name = self.config["COOKIE_STATE_NAME"]
         state = State()
         try:
@@ -158,7 +166,7 @@ class ProxyApplication(ObservedLogins, WsgiApplication):  # audit, metrics: prox
     def run(self, context):
         """Route, run the endpoint, save the state cookie; errors propagate to ``__call__``."""
         self._load_state(context)
-        resume_login(context)  # log under the login's id (proxy/login_correlation.py)
+        resume_login(context)  # log under the login's id (proxy/observability/login_correlation.py)
         endpoint = self.module_router.endpoint_routing(context)
         response = endpoint(context)
         self._save_state(response, context)
@@ -247,5 +255,18 @@ def create_app(settings: ProxySettings):
         return ProxyApplication(SATOSAConfig(satosa_config(settings, load_keys(settings))))
 
     app = reloading_app(settings, build)  # rebuilt when the keyring changes (docs/adr/0006)
-    gauges = scrape_time_gauges(app, settings)  # metadata and key ages (proxy/metrics.py)
+    gauges = gauges_of(app, keyring_of(settings), configured_key_files(load_keys(settings)))
     return RequestIdMiddleware(MetricsEndpoint(app, REGISTRY, scrape_time=gauges))
+
+
+def gauges_of(app: Any, keyring: Keyring, configured: Mapping[str, Path],
+              clock: Callable[[], float] = time.time) -> CollectorRegistry:
+    """The scrape-time gauges (proxy/observability/metrics.py) of ``app`` and its keyring.
+
+    ``app`` may be rebuilt (``proxy/keys/rotation.py``): its metadata watcher is looked up
+    at each scrape.
+    """
+    return scrape_time_gauges(
+        lambda: metadata_valid_until(metadata_watcher(app)),
+        lambda: metadata_age(metadata_watcher(app), clock()),
+        lambda: key_ages(keyring, configured, clock()))

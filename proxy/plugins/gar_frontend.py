@@ -29,14 +29,17 @@ from satosa.internal import AuthenticationInformation, InternalData
 from satosa.response import Response, SeeOther
 from satosa.saml_util import make_saml_response
 
-from proxy.clients import RelyingParty
 from proxy.errors import SamlResponseRejected, SessionExpired
-from proxy.gar_profile import structure_attributes
-from proxy.rotation import publish_in_metadata
+from proxy.keys.rotation import publish_in_metadata
+from proxy.metadata.gar_metadata import watcher_from_config
+from proxy.oidc.authorization import LOGIN_HINT
+from proxy.oidc.clients import RelyingParty
+from proxy.saml.algorithms import DIGEST_ALGORITHM, SIGNATURE_ALGORITHM
 from proxy.saml.attributes import local_names
+from proxy.saml.gar_profile import structure_attributes
 from proxy.saml.keys import IdpSigningKeys, decryption_keys
 from proxy.saml.response import Expected, ResponseReader, VerifiedResponse
-from proxy.saml_crypto import probing_version_once
+from proxy.saml.xmlsec1_version import probing_version_once
 from proxy.stores.connection import hashed, redis_client
 from proxy.stores.pending_requests import PendingRequests
 from proxy.stores.replay_cache import ReplayCache
@@ -64,12 +67,7 @@ def withhold_pysaml2_details() -> None:
         if not any(isinstance(f, WithholdSamlDetails) for f in target.filters):
             target.addFilter(WithholdSamlDetails())
 
-LOGIN_HINT = "pixgar.login_hint"
-"""Context decoration under which the OP hands the ``login_hint`` of an authorization request."""
-
 METADATA_REBUILD_SECONDS = 600  # each copy says validUntil = its build time + 4 hours
-SIGNATURE_ALGORITHM = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
-DIGEST_ALGORITHM = "http://www.w3.org/2001/04/xmlenc#sha256"
 
 
 class GarServiceProvider(SAMLBackend):
@@ -78,7 +76,7 @@ class GarServiceProvider(SAMLBackend):
     def __init__(self, outgoing, internal_attributes, config, base_url, name):
         super().__init__(outgoing, internal_attributes, config, base_url, name)
         withhold_pysaml2_details()
-        self.sp.sec.crypto = probing_version_once(self.sp.sec.crypto)  # proxy/saml_crypto.py
+        self.sp.sec.crypto = probing_version_once(self.sp.sec.crypto)  # saml/xmlsec1_version.py
         gar = config["gar"]
         client = redis_client(gar["redis_url"])
         self.pending = PendingRequests(client, gar["request_ttl"])
@@ -95,8 +93,6 @@ class GarServiceProvider(SAMLBackend):
         self.reader = self._response_reader(gar)
         self.metadata_watcher = None
         if gar.get("metadata"):  # the GAR metadata refresh (docs/adr/0005)
-            from proxy.gar_metadata import watcher_from_config
-
             self.metadata_watcher = watcher_from_config(gar["metadata"], client)
 
     def _response_reader(self, gar) -> ResponseReader:

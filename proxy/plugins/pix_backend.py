@@ -44,15 +44,19 @@ from satosa.internal import InternalData
 from satosa.response import BadRequest, Response, SeeOther, Unauthorized
 
 from kernel.oauth import AUTHORIZATION_ERROR_CODES
-from proxy.audit import AuditLog
-from proxy.clients import RelyingParty
 from proxy.errors import OidcRequestRejected
-from proxy.login_correlation import start_login
-from proxy.metrics import REPLAYS, timed
-from proxy.observed import audit_authorization_refusal, audit_backend_error, audit_release
-from proxy.plugins.gar_frontend import LOGIN_HINT
-from proxy.release_policy import PolicyFilteredClaims, allowed_claims, releasing_for
-from proxy.rotation import published_jwks
+from proxy.keys.rotation import published_jwks
+from proxy.observability.audit import AuditLog
+from proxy.observability.login_correlation import start_login
+from proxy.observability.metrics import REPLAYS, timed
+from proxy.observability.observed import (
+    audit_authorization_refusal,
+    audit_backend_error,
+    audit_release,
+)
+from proxy.oidc.authorization import LOGIN_HINT
+from proxy.oidc.clients import RelyingParty
+from proxy.oidc.release_policy import PolicyFilteredClaims, allowed_claims, releasing_for
 from proxy.stores.connection import hashed, redis_client
 from proxy.stores.subject_index import IndexedAuthorizationState, SubjectIndex
 
@@ -99,7 +103,7 @@ class PixOpenIDProvider(OpenIDConnectFrontend):
         info["grant_types_supported"] = ["authorization_code"]  # pyop's default adds implicit
         claims_ttl = int(provider_config.get("access_token_lifetime", 3600))
         # only the claims the release policy allows the client are stored (read by userinfo
-        # and the ID token): proxy/release_policy.py
+        # and the ID token): proxy/oidc/release_policy.py
         self.release_policy = conf.get("release_policy") or {}
         self.user_db = PolicyFilteredClaims(StorageBase.from_uri(
             conf["db_uri"], db_name="satosa", collection="userinfo", ttl=claims_ttl))
@@ -204,7 +208,7 @@ class PixOpenIDProvider(OpenIDConnectFrontend):
                                auth_req.get("state"))
 
     def token_endpoint(self, context):
-        with timed("token"):  # proxy/metrics.py
+        with timed("token"):  # proxy/observability/metrics.py
             response = self._token_endpoint(context)
         logger.info("token request answered %s", str(response.status).split()[0])
         return response

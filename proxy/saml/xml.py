@@ -15,6 +15,7 @@ import threading
 from functools import cache
 from importlib.resources import files
 
+import saml2.data.schemas
 from lxml import etree
 
 from proxy.errors import SamlResponseRejected
@@ -95,8 +96,6 @@ class _LocalSchemas(etree.Resolver):
 @cache
 def schema() -> etree.XMLSchema:
     """The SAML schema set, loaded once per process (about 60 ms)."""
-    import saml2.data.schemas
-
     folder = files(saml2.data.schemas)
     parser = etree.XMLParser(load_dtd=True, no_network=True)  # the W3C's xsd use entities
     parser.resolvers.add(_LocalSchemas(folder))

@@ -86,7 +86,7 @@ def test_the_contract_forbids_every_io_dependency():
     assert STANDARD_IO_CHECKED_BY_THE_CONTRACT <= io_libraries()
 
 
-@pytest.mark.parametrize("package", ["pix_core", "roster", "kernel"])
+@pytest.mark.parametrize("package", ["pix_core", "roster", "kernel", "proxy", "gar_sim"])
 def test_no_import_is_deferred_into_a_function(package):
     """Imports at module level only: a deferred import hides a cycle or a cost."""
     deferred = []

@@ -30,6 +30,7 @@ from urllib.parse import unquote
 import redis
 
 from kernel.request_id import current_request_id
+from proxy.observability.metrics import AUDIT_FAILURES
 
 logger = logging.getLogger(__name__)
 
@@ -174,8 +175,6 @@ class AuditLog:
         except (OSError, redis.exceptions.RedisError) as error:
             logger.error("audit event %s could not be stored: %s", event["id"],
                          type(error).__name__)
-            from proxy.metrics import AUDIT_FAILURES
-
             AUDIT_FAILURES.inc()
             raise AuditUnavailable(event["id"]) from error
         return event["id"]

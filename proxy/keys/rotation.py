@@ -21,7 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from proxy.keyring import (
+from jwkest.jwk import RSAKey, rsa_load
+from saml2 import md
+from saml2.metadata import do_key_descriptor
+
+from proxy.keys.files import ProxyKeys
+from proxy.keys.keyring import (
     CURRENT,
     NEXT,
     OIDC_SIGNING,
@@ -33,9 +38,8 @@ from proxy.keyring import (
     key_id,
     system_clock,
 )
-from proxy.keys import ProxyKeys
 from proxy.saml.algorithms import RSA_OAEP, RSA_OAEP_MGF1P, XENC11
-from proxy.settings import ProxySettings
+from proxy.settings import ProxySettings, load_yaml
 
 logger = logging.getLogger(__name__)
 
@@ -91,8 +95,6 @@ def oidc_key_config(settings: ProxySettings, keys: ProxyKeys) -> dict[str, Any]:
 
 def published_jwks(paths: list[str]) -> dict[str, Any]:
     """The JWKS document: the public part of each key, ``kid`` derived from the key."""
-    from jwkest.jwk import RSAKey, rsa_load
-
     keys = []
     for path in paths:
         key = RSAKey(key=rsa_load(path), use="sig", alg="RS256", kid=key_id(Path(path)))
@@ -123,9 +125,6 @@ def publish_in_metadata(xml: str, certs: dict[str, list[str]]) -> str:
     encrypts with AES-GCM under RSA-OAEP instead of its CBC fallback, which the proxy
     refuses (proxy/saml/algorithms.py).
     """
-    from saml2 import md
-    from saml2.metadata import do_key_descriptor
-
     descriptor = md.entity_descriptor_from_string(xml)
     sp = descriptor.spsso_descriptor[0]
     encryption = do_key_descriptor(enc_cert=[_cert_body(Path(c)) for c in certs["encryption"]],
@@ -142,8 +141,6 @@ def publish_in_metadata(xml: str, certs: dict[str, list[str]]) -> str:
 
 def retire_delays(settings: ProxySettings) -> dict[str, dt.timedelta]:
     """How long a key stays ``retiring`` before ``retire`` is accepted, per kind."""
-    from proxy.config import load_yaml
-
     policy = load_yaml(settings, "proxy.yaml")
     oidc = policy["oidc"]
     skew = int(policy["saml"]["accepted_time_diff"])

@@ -117,19 +117,3 @@ class PolicyFilteredClaims:
 
     def __getattr__(self, name):
         return getattr(self._store, name)
-
-
-def load_release_policy(settings, parties: Iterable[Mapping[str, Any]]) -> dict[str, list[str]]:
-    """``config/release_policy.yaml`` checked against the claims and the relying parties.
-
-    Raises ``proxy.config.ConfigurationError`` with a precise message: the proxy stops.
-    """
-    from proxy.config import ConfigurationError, load_yaml
-
-    known_claims = openid_claim_names(load_yaml(settings, "internal_attributes.yaml"))
-    try:
-        return parse_policy(load_yaml(settings, POLICY_FILE), known_claims,
-                            [party["client_id"] for party in parties],
-                            str(settings.config_dir / POLICY_FILE))
-    except ReleasePolicyError as error:
-        raise ConfigurationError(str(error)) from error

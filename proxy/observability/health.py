@@ -7,6 +7,7 @@ is loaded and not expired, every key file is readable.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import logging
@@ -15,8 +16,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from werkzeug.wrappers import Response
-
-from proxy.gar_metadata import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +82,7 @@ def _database_url(config) -> str:
 def _metadata(watcher) -> dict[str, Any]:
     if watcher is None:
         return {"ok": False, "error": "no_metadata_watcher"}
-    status = watcher.current.describe(utcnow())
+    status = watcher.current.describe(dt.datetime.now(dt.UTC))
     return {"ok": not status["expired"], **status}
 
 

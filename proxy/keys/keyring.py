@@ -14,7 +14,7 @@ and one small JSON state per kind (``saml-signing.json``, ...). Each key moves
 When a kind has no state yet, the key configured today (``*_FILE`` variables or the
 development keys) is its ``current`` key; the first ``next`` records it as such.
 
-This module knows nothing of SATOSA: :mod:`proxy.rotation` turns the state into
+This module knows nothing of SATOSA: :mod:`proxy.keys.rotation` turns the state into
 configuration. No function here returns or prints private key material.
 """
 

@@ -10,9 +10,18 @@ from __future__ import annotations
 import logging
 import time
 
-from proxy.audit import REFUSED, AuditLog, client_of_state, login_event
-from proxy.errors import MethodNotAllowed, NotFound, ProxyError
-from proxy.metrics import STEP_SECONDS, count_login, timed
+from oic.oic import scope2claims
+
+from proxy.errors import MethodNotAllowed, NotFound, ProxyError, ServiceUnavailable
+from proxy.observability.audit import (
+    REFUSED,
+    RELEASED,
+    AuditLog,
+    AuditUnavailable,
+    client_of_state,
+    login_event,
+)
+from proxy.observability.metrics import STEP_SECONDS, count_login, timed
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +36,7 @@ class ObservedLogins:
         super().__init__(config)
         audit_config = config.get(AUDIT_CONFIG_KEY)
         self.audit = AuditLog(audit_config) if audit_config else None
-        # metadata expiry and age, key ages: computed at scrape (proxy.metrics.gauges_of)
+        # metadata expiry and age, key ages: computed at scrape (proxy.app.gauges_of)
 
     def audit_refusal(self, context, error: ProxyError) -> str | None:
         """Record a refused request as a login event; its id becomes the page's reference."""
@@ -65,8 +74,6 @@ def _observe_since(context, step: str) -> None:
 
 def released_claim_names(provider, stored: dict, granted_scope: str) -> list[str]:
     """The names of the claims the relying party can read: stored (policy-filtered), in scope."""
-    from oic.oic import scope2claims
-
     in_scope = set(scope2claims(granted_scope.split(), extra_scope_dict=provider.extra_scopes))
     return sorted({"sub"} | {name for name in stored if name in in_scope})
 
@@ -76,9 +83,6 @@ def audit_release(frontend, code: str, client_id: str, internal_resp) -> str:
 
     ``frontend`` is the OpenID Provider (proxy/plugins/pix_backend.py).
     """
-    from proxy.audit import RELEASED, AuditUnavailable
-    from proxy.errors import ServiceUnavailable
-
     codes = frontend.provider.authz_state.authorization_codes
     granted = codes[code]
     try:
