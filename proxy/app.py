@@ -9,10 +9,11 @@ from __future__ import annotations
 import logging
 import time
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from io import BytesIO
 from pathlib import Path
 from typing import Any
+from wsgiref.types import StartResponse, WSGIEnvironment
 
 import redis
 import sqlalchemy.exc
@@ -24,13 +25,13 @@ from satosa.exception import (
     SATOSANoBoundEndpointError,
 )
 from satosa.proxy_server import (
-    WsgiApplication,
     collect_http_headers,
     collect_server_headers,
     parse_query_string,
     unpack_get,
     unpack_post,
 )
+from satosa.response import Response as SatosaResponse
 from satosa.satosa_config import SATOSAConfig
 from satosa.state import State
 from werkzeug.wrappers import Response
@@ -85,14 +86,15 @@ SECURITY_HEADERS = [
 ]
 
 
-class ProxyApplication(ObservedLogins, WsgiApplication):  # audit, metrics: observability/
+class ProxyApplication(ObservedLogins):  # SATOSA's WsgiApplication, observed: observability/
     """SATOSA's WSGI application with French error pages and privacy-safe logging."""
 
-    def __init__(self, config):
+    def __init__(self, config: Any) -> None:  # satosa.satosa_config.SATOSAConfig
         super().__init__(config)
         self._state_codec = StateCookieCodec(config["STATE_ENCRYPTION_KEY"])
 
-    def __call__(self, environ, start_response, debug=False):
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse,
+                 debug: bool = False) -> Iterable[bytes]:
         if environ.get("PATH_INFO") in HEALTH_PATHS and environ.get("REQUEST_METHOD") in READ:
             return proxy_health(self, environ["PATH_INFO"])(environ, start_response)
         context = None
@@ -114,7 +116,7 @@ class ProxyApplication(ObservedLogins, WsgiApplication):  # audit, metrics: obse
                                      httponly=True, samesite="None")
         return answer(environ, start_response)
 
-    def _context(self, environ) -> Context:
+    def _context(self, environ: WSGIEnvironment) -> Context:
         length = _content_length(environ)
         if length > MAX_BODY_BYTES:
             raise SamlResponseRejected("request_body_too_large")
@@ -134,7 +136,7 @@ class ProxyApplication(ObservedLogins, WsgiApplication):  # audit, metrics: obse
         context.request_authorization = context.http_headers.get("HTTP_AUTHORIZATION", "")
         return context
 
-    def _load_state(self, context):
+    def _load_state(self, context: Context) -> None:
         """SATOSA's state from our AES-GCM cookie (proxy/state/cookie.py), not SATOSA's own."""
         self.start_clock(context)  # proxy/observability/observed.py
         name = self.config["COOKIE_STATE_NAME"]
@@ -148,7 +150,7 @@ class ProxyApplication(ObservedLogins, WsgiApplication):  # audit, metrics: obse
         context.state = state
         setattr(context, _COOKIE_SENT, value is not None)
 
-    def _save_state(self, resp, context):
+    def _save_state(self, resp: SatosaResponse, context: Context) -> None:
         """Write the state cookie; none when there is no state to keep or to clear.
 
         Token, userinfo, JWKS and discovery requests carry no state cookie and leave none.
@@ -163,7 +165,7 @@ class ProxyApplication(ObservedLogins, WsgiApplication):  # audit, metrics: obse
         resp.headers.append(set_cookie_header(name, value, delete=state.delete,
                                               max_age=int(self.config["COOKIE_MAX_AGE"])))
 
-    def run(self, context):
+    def run(self, context: Context) -> SatosaResponse:
         """Route, run the endpoint, save the state cookie; errors propagate to ``__call__``."""
         self._load_state(context)
         resume_login(context)  # log under the login's id (proxy/observability/login_correlation.py)
@@ -173,12 +175,12 @@ class ProxyApplication(ObservedLogins, WsgiApplication):  # audit, metrics: obse
         return response
 
 
-def _holds_state(state) -> bool:
+def _holds_state(state: State) -> bool:
     """True when SATOSA's state has more than the session id every new state gets."""
     return state.delete or any(key != "SESSION_ID" for key in state)
 
 
-def _content_length(environ) -> int:
+def _content_length(environ: WSGIEnvironment) -> int:
     """The body's length; a value that is not a plain number is refused (no ``read(-1)``)."""
     value = (environ.get("CONTENT_LENGTH") or "0").strip()
     if not value.isascii() or not value.isdigit():
@@ -186,7 +188,7 @@ def _content_length(environ) -> int:
     return int(value)
 
 
-def _request_data(environ, length: int) -> dict[str, str]:
+def _request_data(environ: WSGIEnvironment, length: int) -> dict[str, str]:
     """The request's parameters, always a dict of strings, as every SATOSA endpoint assumes.
 
     SATOSA's ``unpack_request`` gives ``None`` for a method other than GET and POST and for
@@ -211,7 +213,7 @@ def _request_data(environ, length: int) -> dict[str, str]:
     return data
 
 
-def _posted(environ, length: int):
+def _posted(environ: WSGIEnvironment, length: int) -> Any:
     media_type = (environ.get("CONTENT_TYPE") or "").partition(";")[0].strip().lower()
     if media_type not in (FORM, JSON):
         raise UnsupportedRequestBody("unsupported_content_type")
@@ -221,10 +223,10 @@ def _posted(environ, length: int):
         raise ProxyError("unreadable_request_body") from None
 
 
-def _content_type(headers) -> str:
+def _content_type(headers: Iterable[tuple[str, str]]) -> str:
     for name, value in headers:
         if name.lower() == "content-type":
-            return value
+            return str(value)
     return "text/html; charset=utf-8"
 
 
@@ -247,7 +249,7 @@ def _as_proxy_error(error: Exception) -> ProxyError:
     return InternalError(type(error).__name__)
 
 
-def create_app(settings: ProxySettings):
+def create_app(settings: ProxySettings) -> RequestIdMiddleware:
     """Build the proxy WSGI application from ``settings`` (keys generated in dev if allowed)."""
     configure_logging(settings.log_level)
 

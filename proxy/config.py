@@ -44,7 +44,7 @@ def signing_key_id(key_path: Path) -> str:
     return hashlib.sha256(der).hexdigest()[:16]
 
 
-def relying_parties(settings: ProxySettings):
+def relying_parties(settings: ProxySettings) -> list[dict[str, Any]]:
     if not settings.relying_parties:
         raise ConfigurationError("OIDC_CLIENTS_FILE is not set (the relying parties file)")
     return [party.to_config() for party in settings.relying_parties.values()]
@@ -139,7 +139,7 @@ def satosa_config(settings: ProxySettings, keys: ProxyKeys) -> dict[str, Any]:
     }
 
 
-def provider_policy(oidc: dict) -> dict:
+def provider_policy(oidc: Mapping[str, Any]) -> dict[str, Any]:
     """pyop's provider settings from the ``oidc`` part of ``config/proxy.yaml``."""
     return {
         "response_types_supported": ["code"],

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from wsgiref.types import StartResponse, WSGIEnvironment
 
 from jwkest.jwk import RSAKey, rsa_load
 from saml2 import md
@@ -136,7 +137,7 @@ def publish_in_metadata(xml: str, certs: dict[str, list[str]]) -> str:
         *do_key_descriptor(cert=[_cert_body(Path(c)) for c in certs["signing"]], use="signing"),
         *encryption,
     ]
-    return descriptor.to_string().decode("utf-8")
+    return str(descriptor.to_string().decode("utf-8"))
 
 
 def retire_delays(settings: ProxySettings) -> dict[str, dt.timedelta]:
@@ -170,7 +171,7 @@ class ReloadingApp:
     application stays. Everything a login needs is in Redis, so the swap loses nothing.
     """
 
-    def __init__(self, build: Callable[[], Any], stamp: Callable[[], tuple],
+    def __init__(self, build: Callable[[], Any], stamp: Callable[[], tuple[float, ...]],
                  check_seconds: float, monotonic: Callable[[], float] = time.monotonic):
         self._build, self._stamp, self._check_seconds = build, stamp, check_seconds
         self._monotonic = monotonic
@@ -179,11 +180,11 @@ class ReloadingApp:
         self._checked = monotonic()
         self._lock = threading.Lock()
 
-    def __call__(self, environ, start_response):
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Any:
         self._maybe_reload()
         return self.app(environ, start_response)
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self.app, name)
 
     def _maybe_reload(self) -> None:

@@ -127,7 +127,7 @@ def load_pins(path: Path | None) -> list[x509.Certificate]:
     return pins
 
 
-def _root(xml: bytes):
+def _root(xml: bytes) -> etree._Element:
     if len(xml) > MAX_METADATA_BYTES:
         raise MetadataRefused("too_large", f"{len(xml)} bytes")
     try:
@@ -146,7 +146,7 @@ def _root(xml: bytes):
     return root
 
 
-def _check_signature_shape(root) -> None:
+def _check_signature_shape(root: etree._Element) -> None:
     signatures = root.findall(f"{_DS}Signature")
     if not signatures:
         raise MetadataRefused("unsigned", "no XML signature on the document root")
@@ -202,7 +202,7 @@ def verify_metadata(xml: bytes, pins: list[x509.Certificate],
     return accepted
 
 
-def _valid_until(root) -> dt.datetime | None:
+def _valid_until(root: etree._Element) -> dt.datetime | None:
     value = root.get("validUntil")
     if not value:
         return None
@@ -232,7 +232,7 @@ def fetch(source: str) -> bytes:
         except (requests.RequestException, OSError) as error:
             raise MetadataRefused("unreachable", f"cannot fetch {source}: "
                                                  f"{type(error).__name__}") from None
-        return body
+        return bytes(body)
     try:
         return Path(source).read_bytes()
     except OSError as error:
@@ -381,7 +381,7 @@ class MetadataWatcher:
         self._last_check = clock()
         self._lock = threading.Lock()
 
-    def ensure_current(self, sp) -> None:
+    def ensure_current(self, sp: Any) -> None:  # saml2.client.Saml2Client
         """In the login path: maybe swap, then refuse with a 503 if the metadata expired."""
         if self.clock() - self._last_check >= self.check_seconds and \
                 self._lock.acquire(blocking=False):
@@ -397,7 +397,7 @@ class MetadataWatcher:
                          _iso(self.current.valid_until), self.current.digest[:16])
             raise ServiceUnavailable("gar_metadata_expired")
 
-    def _check(self, sp) -> None:
+    def _check(self, sp: Any) -> None:
         try:
             digest = self.shared.digest()
             if digest is None or digest == self.current.digest:
@@ -416,7 +416,7 @@ class MetadataWatcher:
             logger.error("GAR metadata %s from Redis not swapped in: %s", digest[:16], error)
             return
 
-    def swap(self, sp, accepted: AcceptedMetadata) -> None:
+    def swap(self, sp: Any, accepted: AcceptedMetadata) -> None:
         """Build a new pysaml2 store, then replace every reference at once (no empty moment)."""
         path = write_atomically(self.last_good, accepted.xml)
         store = sp.config.load_metadata({"local": [str(path)]})

@@ -177,7 +177,7 @@ class AuditLog:
                          type(error).__name__)
             AUDIT_FAILURES.inc()
             raise AuditUnavailable(event["id"]) from error
-        return event["id"]
+        return str(event["id"])
 
     def try_record(self, event: dict[str, Any]) -> str:
         """For refusals: store if possible, return the id either way (nothing was released)."""
@@ -200,7 +200,7 @@ def login_event(*, outcome: str, client_id: str | None, reason: str | None = Non
     }
 
 
-def client_of_state(context) -> str | None:
+def client_of_state(context: Any) -> str | None:
     """The relying party a login in progress was started by, when the state says it."""
     state = getattr(context, "state", None)
     try:

@@ -38,7 +38,8 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram
+from prometheus_client import REGISTRY as REGISTRY  # the proxy's registry, for app.py
+from prometheus_client import CollectorRegistry, Counter, Histogram
 
 from kernel.metrics_endpoint import Samples, ScrapeTimeGauge
 
