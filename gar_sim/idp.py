@@ -63,7 +63,8 @@ logger = logging.getLogger(__name__)
 SESSION_COOKIE = "gar_sim_session"
 SESSION_MAX_AGE = 8 * 3600
 MAX_QUERY_BYTES = 16 * 1024
-PASSWORD_PROTECTED_TRANSPORT = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
+# an authentication context class, not a password
+PASSWORD_PROTECTED_TRANSPORT = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"  # noqa: E501, S105
 CONTENT_ENCRYPTION = "http://www.w3.org/2009/xmlenc11#aes256-gcm"  # assertions, when encrypted
 KEY_TRANSPORT = RSA_OAEP_MGF1P
 SESSION_KEY = "aes-256"  # xmlsec1's name for a fresh 256-bit AES content key
@@ -146,7 +147,7 @@ def _verify_redirect_signature(
     sig_alg = unquote_plus(raw["SigAlg"])
     digest = REDIRECT_SIG_ALGS.get(sig_alg)
     if accept_sha1 and sig_alg == "http://www.w3.org/2000/09/xmldsig#rsa-sha1":
-        digest = hashes.SHA1()
+        digest = hashes.SHA1()  # noqa: S303 - opt-in: shows that the proxy refuses SHA-1
     if digest is None:
         raise SsoRefused("Requête d'authentification refusée : algorithme de signature refusé.")
     signed = f"SAMLRequest={raw['SAMLRequest']}"
@@ -233,6 +234,31 @@ class SimulatedGar:
         if len(query_string) > MAX_QUERY_BYTES:
             raise SsoRefused("Requête d'authentification trop longue.")
         raw = _raw_query_params(query_string)
+        request = self._signed_request(raw)
+        sp_entity_id = (request.issuer.text or "").strip()
+        if request.protocol_binding and request.protocol_binding != BINDING_HTTP_POST:
+            raise SsoRefused("Le GAR ne répond qu'en HTTP-POST.")
+        acs_url = self._acs_of(request, sp_entity_id)
+        resource = self.settings.resource_for_sp(sp_entity_id)
+        if resource is None:
+            raise SsoRefused("Aucune ressource n'est déclarée au GAR pour ce fournisseur.")
+        relay_state = unquote_plus(raw["RelayState"]) if "RelayState" in raw else ""
+        if not relay_state_matches(relay_state, resource.resource_url):
+            logger.info("AuthnRequest refused: RelayState rule (resource %s)", resource.resource_id)
+            raise SsoRefused(
+                "Requête refusée par le GAR : le RelayState doit porter l'URL de la ressource "
+                "déclarée."
+            )
+        return SsoRequest(
+            sp_entity_id=sp_entity_id,
+            acs_url=acs_url,
+            request_id=str(request.id),
+            relay_state=relay_state,
+            resource=resource,
+        )
+
+    def _signed_request(self, raw: dict[str, str]) -> Any:
+        """The AuthnRequest of a known SP, its redirect-binding signature checked."""
         if "SAMLRequest" not in raw:
             raise SsoRefused("Requête d'authentification absente (paramètre SAMLRequest).")
         server = self.server()
@@ -254,40 +280,22 @@ class SimulatedGar:
         if not certs and not self._acs_urls(sp_entity_id):
             raise SsoRefused("Fournisseur de service inconnu du simulateur GAR.")
         _verify_redirect_signature(raw, certs, self.settings.accept_sha1_request_signatures)
+        return request
 
-        if request.protocol_binding and request.protocol_binding != BINDING_HTTP_POST:
-            raise SsoRefused("Le GAR ne répond qu'en HTTP-POST.")
+    def _acs_of(self, request: Any, sp_entity_id: str) -> str:
+        """Where to answer: the request's ACS URL or index, if the SP's metadata has it."""
         acs_list = self._acs_urls(sp_entity_id)
         known = [str(a["location"]) for a in acs_list]
         if request.assertion_consumer_service_url:
             if request.assertion_consumer_service_url not in known:
                 raise SsoRefused("Adresse de retour (ACS) absente des métadonnées du SP.")
-            acs_url = request.assertion_consumer_service_url
-        elif request.assertion_consumer_service_index is not None:
+            return str(request.assertion_consumer_service_url)
+        if request.assertion_consumer_service_index is not None:
             by_index = {str(a.get("index")): str(a["location"]) for a in acs_list}
             if str(request.assertion_consumer_service_index) not in by_index:
                 raise SsoRefused("Index d'ACS absent des métadonnées du SP.")
-            acs_url = by_index[str(request.assertion_consumer_service_index)]
-        else:
-            acs_url = self.default_acs(sp_entity_id)
-
-        resource = self.settings.resource_for_sp(sp_entity_id)
-        if resource is None:
-            raise SsoRefused("Aucune ressource n'est déclarée au GAR pour ce fournisseur.")
-        relay_state = unquote_plus(raw["RelayState"]) if "RelayState" in raw else ""
-        if not relay_state_matches(relay_state, resource.resource_url):
-            logger.info("AuthnRequest refused: RelayState rule (resource %s)", resource.resource_id)
-            raise SsoRefused(
-                "Requête refusée par le GAR : le RelayState doit porter l'URL de la ressource "
-                "déclarée."
-            )
-        return SsoRequest(
-            sp_entity_id=sp_entity_id,
-            acs_url=acs_url,
-            request_id=str(request.id),
-            relay_state=relay_state,
-            resource=resource,
-        )
+            return by_index[str(request.assertion_consumer_service_index)]
+        return self.default_acs(sp_entity_id)
 
     # -- responses
 
@@ -572,14 +580,13 @@ class GarSimApp:
         )
 
     def _autopost(self, acs_url: str, saml_response: str, relay_state: str) -> Response:
-        response = render(
+        return render(
             "gar_autopost.html",
             base=self.settings.base_url,
             acs_url=acs_url,
             saml_response=saml_response,
             relay_state=relay_state,
         )
-        return response
 
     def _picker(self, next_url: str) -> Response:
         return render(

@@ -93,7 +93,8 @@ def _too_early(now: dt.datetime, since_text: str | None, min_age: dt.timedelta,
                refusal: str) -> str | None:
     """``refusal`` with the wait left when less than ``min_age`` has passed since then."""
     since = _parse(since_text)
-    assert since is not None  # written by this keyring with every status change
+    if since is None:  # written by this keyring with every status change
+        raise ValueError("keyring entry without the date of its status")
     if now - since < min_age:
         return f"{refusal} (try again in {_wait_text(since + min_age - now)})"
     return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
+from contextlib import suppress
 from typing import Any, Protocol
 
 from oic.oic import scope2claims
@@ -121,10 +122,8 @@ def audit_release(frontend: AuditingProvider, code: str, client_id: str,
     try:
         event_id = frontend.audit.record(event)
     except AuditUnavailable:
-        try:
+        with suppress(KeyError):
             del codes[code]  # never delivered, and now unusable: nothing is released
-        except KeyError:
-            pass
         raise ServiceUnavailable("audit_unavailable", client_id) from None
     count_login(RELEASED, "ok", client_id)
     return event_id

@@ -22,6 +22,7 @@ import contextvars
 import json
 import logging
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from typing import Any
 
 from jwkest import JWKESTException
@@ -76,7 +77,7 @@ SINGLE_VALUED_CLAIMS = ("siecle_match", "siecle_uai", "siecle_ine", "siecle_clas
 combine_values_by_claim.update({name: combine_select_first_value for name in SINGLE_VALUED_CLAIMS})
 
 REDEEMED_CODE_PREFIX = "pixgar:redeemed-code:"
-CODE_TOKEN_PREFIX = "pixgar:code-token:"    # hashed code -> access token it was redeemed for
+CODE_TOKEN_PREFIX = "pixgar:code-token:"  # noqa: S105 - a key prefix: hashed code -> its token
 REPLAYED_CODE_PREFIX = "pixgar:replayed-code:"  # hashed code -> a second redemption was tried
 AUTH_TIME_PREFIX = "pixgar:auth-time:"      # hashed code -> when the GAR authenticated the user
 # the auth_time of the code being redeemed by this request (per thread / per request)
@@ -270,10 +271,8 @@ class PixOpenIDProvider(OpenIDConnectFrontend):  # type: ignore[misc]  # satosa:
         if issued is None:
             return  # the first redemption has not finished: it checks the replay mark
         access_tokens = self.provider.authz_state.access_tokens
-        try:
+        with suppress(KeyError):  # already expired
             del access_tokens[issued.decode("utf-8") if isinstance(issued, bytes) else issued]
-        except KeyError:
-            pass  # already expired
         logger.warning("access token issued for a replayed authorization code revoked")
 
 
