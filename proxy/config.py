@@ -70,57 +70,8 @@ def satosa_config(settings: ProxySettings, keys: ProxyKeys) -> dict[str, Any]:
     policy = load_yaml(settings, "proxy.yaml")
     parties = relying_parties(settings)
     redis_uri = pyop_redis_uri(settings.redis_url)
-    metadata_file, metadata_watch = metadata_at_start(settings, redis_uri)  # docs/adr/0005
-    backend = {
-        "module": "proxy.plugins.gar_frontend.GarServiceProvider",
-        "name": BACKEND_NAME,
-        "config": {
-            "sp_config": sp_config(settings, keys, metadata_file),
-            "entityid_endpoint": True,
-            "gar": {
-                "redis_url": redis_uri,
-                "request_ttl": policy["saml"]["request_ttl"],
-                "accepted_time_diff": policy["saml"]["accepted_time_diff"],
-                "unsolicited_ttl": policy["saml"]["unsolicited_ttl"],
-                "max_response_bytes": policy["saml"]["max_response_bytes"],
-                "relay_state": settings.resource_url,
-                "allow_unsolicited": settings.allow_unsolicited,
-                "oidc_issuer": settings.base_url,
-                "relying_parties": parties,
-                "published_certs": published_certs(settings, keys),  # keyring (metadata)
-                "metadata": metadata_watch,
-            },
-        },
-    }
-    oidc = policy["oidc"]
-    frontend: dict[str, Any] = {
-        "module": "proxy.plugins.pix_backend.PixOpenIDProvider",
-        "name": FRONTEND_NAME,
-        "config": {
-            "signing_key_path": str(keys.oidc_signing_key),
-            "signing_key_id": signing_key_id(keys.oidc_signing_key),
-            "db_uri": redis_uri,
-            "sub_hash_salt": keys.sub_salt.reveal(),
-            "relying_parties": parties,
-            "release_policy": load_release_policy(settings, parties),  # oidc/release_policy.py
-            "audit": settings.audit.to_config(settings.data_dir, redis_uri),  # observability/
-            "provider": provider_policy(oidc),
-        },
-    }
-    frontend["config"].update(oidc_key_config(settings, keys))  # keyring: kid, JWKS
-    siecle_match = {
-        "module": "proxy.microservices.siecle_match.SiecleMatch",
-        "name": "siecle_match",
-        "config": {"database_url": settings.roster_database_url},
-    }
-    pseudonym = {
-        "module": "proxy.microservices.pseudonym.GarPseudonym",
-        "name": "pseudonym",
-        "config": {
-            "database_url": settings.roster_database_url,
-            "keys": [{"version": v, "secret": s.reveal()} for v, s in keys.pseudonym_keys],
-        },
-    }
+    backend = gar_backend(settings, keys, policy["saml"], parties, redis_uri)
+    frontend = pix_frontend(settings, keys, policy["oidc"], parties, redis_uri)
     cookie = policy["state_cookie"]
     return {
         "BASE": settings.base_url,
@@ -134,9 +85,72 @@ def satosa_config(settings: ProxySettings, keys: ProxyKeys) -> dict[str, Any]:
         "INTERNAL_ATTRIBUTES": load_yaml(settings, "internal_attributes.yaml"),
         "BACKEND_MODULES": [backend],
         "FRONTEND_MODULES": [frontend],
-        "MICRO_SERVICES": [siecle_match, pseudonym],  # the pseudonym uses the match
+        "MICRO_SERVICES": microservices(settings, keys),
         "PIXGAR_AUDIT": settings.audit.to_config(settings.data_dir, redis_uri),  # refusals
     }
+
+
+def gar_backend(settings: ProxySettings, keys: ProxyKeys, saml: Mapping[str, Any],
+                parties: list[dict[str, Any]], redis_uri: str) -> dict[str, Any]:
+    """The SATOSA backend module facing the GAR (plugins/gar_frontend.py)."""
+    metadata_file, metadata_watch = metadata_at_start(settings, redis_uri)  # docs/adr/0005
+    return {
+        "module": "proxy.plugins.gar_frontend.GarServiceProvider",
+        "name": BACKEND_NAME,
+        "config": {
+            "sp_config": sp_config(settings, keys, metadata_file),
+            "entityid_endpoint": True,
+            "gar": {
+                "redis_url": redis_uri,
+                "request_ttl": saml["request_ttl"],
+                "accepted_time_diff": saml["accepted_time_diff"],
+                "unsolicited_ttl": saml["unsolicited_ttl"],
+                "max_response_bytes": saml["max_response_bytes"],
+                "relay_state": settings.resource_url,
+                "allow_unsolicited": settings.allow_unsolicited,
+                "oidc_issuer": settings.base_url,
+                "relying_parties": parties,
+                "published_certs": published_certs(settings, keys),  # keyring (metadata)
+                "metadata": metadata_watch,
+            },
+        },
+    }
+
+
+def pix_frontend(settings: ProxySettings, keys: ProxyKeys, oidc: Mapping[str, Any],
+                 parties: list[dict[str, Any]], redis_uri: str) -> dict[str, Any]:
+    """The SATOSA frontend module facing Pix (plugins/pix_backend.py)."""
+    config: dict[str, Any] = {
+        "signing_key_path": str(keys.oidc_signing_key),
+        "signing_key_id": signing_key_id(keys.oidc_signing_key),
+        "db_uri": redis_uri,
+        "sub_hash_salt": keys.sub_salt.reveal(),
+        "relying_parties": parties,
+        "release_policy": load_release_policy(settings, parties),  # oidc/release_policy.py
+        "audit": settings.audit.to_config(settings.data_dir, redis_uri),  # observability/
+        "provider": provider_policy(oidc),
+    }
+    config.update(oidc_key_config(settings, keys))  # keyring: kid, JWKS
+    return {"module": "proxy.plugins.pix_backend.PixOpenIDProvider", "name": FRONTEND_NAME,
+            "config": config}
+
+
+def microservices(settings: ProxySettings, keys: ProxyKeys) -> list[dict[str, Any]]:
+    """The SIECLE match, then the pseudonym, which uses the match."""
+    siecle_match = {
+        "module": "proxy.microservices.siecle_match.SiecleMatch",
+        "name": "siecle_match",
+        "config": {"database_url": settings.roster_database_url},
+    }
+    pseudonym = {
+        "module": "proxy.microservices.pseudonym.GarPseudonym",
+        "name": "pseudonym",
+        "config": {
+            "database_url": settings.roster_database_url,
+            "keys": [{"version": v, "secret": s.reveal()} for v, s in keys.pseudonym_keys],
+        },
+    }
+    return [siecle_match, pseudonym]
 
 
 def provider_policy(oidc: Mapping[str, Any]) -> dict[str, Any]:

@@ -10,12 +10,8 @@ from typing import Any
 import requests
 
 from proxy.errors import ConfigurationError
-from proxy.metadata.gar_metadata import (
-    MetadataRefused,
-    SharedMetadata,
-    last_good_path,
-    startup_metadata,
-)
+from proxy.metadata.gar_metadata import SharedMetadata, last_good_path, startup_metadata
+from proxy.metadata.verification import MetadataRefused
 from proxy.settings import ProxySettings
 from proxy.stores.connection import redis_client
 

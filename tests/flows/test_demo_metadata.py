@@ -34,8 +34,8 @@ from gar_sim.signed_metadata import (
 from pixgar.cli import main as pixgar_main
 from pixgar.stack import build_stack, stack_environment
 from proxy.errors import ConfigurationError
-from proxy.metadata.gar_metadata import load_pins, verify_metadata
 from proxy.metadata.startup import metadata_at_start
+from proxy.metadata.verification import load_pins, verify_metadata
 from proxy.settings import ProxySettings
 from tests.flows.conftest import AUDIT_STREAM
 from tests.flows.test_gar_login import login

@@ -16,13 +16,11 @@ from gar_sim.idp_config import idp_key_paths
 from gar_sim.settings import settings_from_env
 from gar_sim.signed_metadata import signed_idp_metadata
 from pixgar.cli import main as pixgar_main
-from proxy.metadata.gar_metadata import (
+from proxy.metadata.gar_metadata import MetadataWatcher, SharedMetadata, refresh_metadata
+from proxy.metadata.verification import (
     AcceptedMetadata,
     MetadataRefused,
-    MetadataWatcher,
-    SharedMetadata,
     load_pins,
-    refresh_metadata,
     verify_metadata,
 )
 from tests.support.throwaway_services import free_port
