@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import io
 import logging
 import os
@@ -155,10 +156,8 @@ class _Stream(io.RawIOBase):
 def check_siecle(data: bytes, filename: str, seekable: bool) -> None:
     """A roster or ``SiecleImportError``: any other exception propagates (a crash)."""
     stream: Any = io.BytesIO(data) if seekable else _Stream(data)
-    try:
+    with contextlib.suppress(SiecleImportError):
         read_roster_file(stream, filename)
-    except SiecleImportError:
-        pass
 
 
 # -- target 2: the proxy's ACS ----------------------------------------------------------
@@ -194,7 +193,7 @@ class AcsTarget:
     def prepare(self) -> AcsTarget:
         from gar_sim.idp import SimulatedGar
         from gar_sim.settings import settings_from_env
-        from proxy.config import sp_entity_id
+        from proxy.metadata.service_provider import sp_entity_id
         from proxy.settings import ProxySettings
         from tests.support.browsing import forms_of
         from tests.support.wsgi_transport import routed_session

@@ -15,7 +15,7 @@ import json
 import sys
 from collections.abc import Mapping
 
-from proxy.keyring import (
+from proxy.keys.keyring import (
     KINDS,
     OIDC_SIGNING,
     SAML_ENCRYPTION,
@@ -73,8 +73,8 @@ def _status_lines(status: Mapping[str, list[dict[str, object]]]) -> list[str]:
 def execute(args: argparse.Namespace, environ: Mapping[str, str] | None = None,
             clock: Clock = system_clock) -> int:
     """Run a parsed ``pixgar keys`` command."""
-    from proxy.keys import load_keys
-    from proxy.rotation import activate_delays, keyring_of, retire_delays
+    from proxy.keys.files import load_keys
+    from proxy.keys.rotation import activate_delays, keyring_of, retire_delays
     from proxy.settings import ProxySettings
 
     settings = ProxySettings.from_env(environ)
@@ -86,7 +86,9 @@ def execute(args: argparse.Namespace, environ: Mapping[str, str] | None = None,
         status = _status(keyring, kinds)
         _print(args, {"ok": True, "keys": status}, _status_lines(status))
         return 0
-    assert family is not None
+    if family is None:  # argparse asks for it on every step but status
+        print(f"pixgar keys {step}: name a key family", file=sys.stderr)
+        return 2
     delays = {"next": {}, "activate": activate_delays(settings),
               "retire": retire_delays(settings)}[step]
     refusals = [r for r in (keyring.refusal(step, kind, delays.get(kind, _zero()))

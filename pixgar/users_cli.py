@@ -28,7 +28,7 @@ from pix_core.accounts.usecases.purge_unused_accounts import purge_unused_accoun
 from pix_core.database.unit_of_work import unit_of_work_factory
 from pix_core.settings import database_url_from_env
 from pixgar.schema import require_pix_schema
-from proxy.keys import load_keys
+from proxy.keys.files import load_keys
 from proxy.settings import ProxySettings
 from proxy.stores.database import database_engine
 from proxy.stores.pseudonyms import delete_subject_records, recorded_subjects

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kernel.clock import Clock
+from kernel.stored import NotStored
 from pix_core.accounts.domain.errors import UserNotFound
 from pix_core.accounts.domain.repositories import (
     AuthenticationMethodRepository,
@@ -41,7 +42,9 @@ def login_with_gar(
     if method is None:
         tied = _tied_gar_account(identity, users, methods, ties)
         user = tied or users.add(User.new(identity.first_name, identity.last_name, now))
-        methods.add(AuthenticationMethod.for_gar(user.id or 0, identity.sub, identity.school, now))
+        if user.id is None:
+            raise NotStored(user)
+        methods.add(AuthenticationMethod.for_gar(user.id, identity.sub, identity.school, now))
         if tied is None:
             return GarLogin(user, created=True)
         return GarLogin(_renamed(tied, identity, users, now), created=False, tied_by_roster=True)

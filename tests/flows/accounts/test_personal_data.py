@@ -53,9 +53,11 @@ def test_download_then_anonymise_in_pix_and_at_the_proxy(cli_env, catcher, capsy
     assert download.headers["Content-Type"].startswith("application/json")
     assert "attachment" in download.headers["Content-Disposition"]
     data = download.json()
-    assert data["identity"]["first_name"] == "Théo" and data["identity"]["email"] == email
+    assert data["identity"]["first_name"] == "Théo"
+    assert data["identity"]["email"] == email
     assert sorted(m["type"] for m in data["login_methods"]) == ["GAR", "PIX"]
-    assert "password_hash" not in download.text and "external_identifier" not in download.text
+    assert "password_hash" not in download.text
+    assert "external_identifier" not in download.text
     assert {"assessments", "answers", "campaign_participations", "organizations"} <= set(data)
     assert data["assessments"], "the evaluation started above is in the download"
 
@@ -64,13 +66,17 @@ def test_download_then_anonymise_in_pix_and_at_the_proxy(cli_env, catcher, capsy
     capsys.readouterr()
     assert pixgar(["users", "anonymise", "--user", str(user_id)]) == 0
     audit = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    assert audit["audit"] == "anonymise" and audit["accounts"] == 1
-    assert audit["proxy_lookups_deleted"] == 1 and proxy_lookups(stack) == before - 1
-    assert email not in json.dumps(audit) and "Martin" not in json.dumps(audit)
+    assert audit["audit"] == "anonymise"
+    assert audit["accounts"] == 1
+    assert audit["proxy_lookups_deleted"] == 1
+    assert proxy_lookups(stack) == before - 1
+    assert email not in json.dumps(audit)
+    assert "Martin" not in json.dumps(audit)
     ((first, last, mail, anonymised),) = rows(
         stack, "SELECT first_name, last_name, email, anonymised_at FROM users WHERE id = :i",
         i=user_id)
-    assert (first, last, mail) == ("", "", None) and anonymised is not None
+    assert (first, last, mail) == ("", "", None)
+    assert anonymised is not None
     assert rows(stack, "SELECT count(*) FROM authentication_methods WHERE user_id = :i",
                 i=user_id)[0][0] == 0
     assert rows(stack, "SELECT count(*) FROM assessments WHERE user_id = :i",
@@ -80,7 +86,8 @@ def test_download_then_anonymise_in_pix_and_at_the_proxy(cli_env, catcher, capsy
     assert pupil.session.get(f"{pix}/mon-compte").url.endswith("/connexion")  # logged out
     again = gar_login(stack, "theo-martin-3a")  # a new pseudonym, a new, empty account
     fresh = again.session.get(f"{pix}/mon-compte/donnees.json").json()
-    assert fresh["identity"]["id"] != user_id and fresh["assessments"] == []
+    assert fresh["identity"]["id"] != user_id
+    assert fresh["assessments"] == []
 
 
 def test_anonymising_an_unknown_id_changes_nothing(cli_env, capsys):
@@ -99,17 +106,20 @@ def test_purge_of_unused_gar_accounts_with_a_dry_run(cli_env, capsys):
     capsys.readouterr()
     assert pixgar(["users", "purge", "--unused-years", "3", "--dry-run"]) == 0
     out = capsys.readouterr().out
-    assert "would be anonymised" in out and str(user_id) in out
+    assert "would be anonymised" in out
+    assert str(user_id) in out
     assert rows(stack, "SELECT anonymised_at FROM users WHERE id = :i", i=user_id)[0][0] is None
     assert pixgar(["users", "purge", "--unused-years", "5"]) == 0  # not old enough
     assert rows(stack, "SELECT anonymised_at FROM users WHERE id = :i", i=user_id)[0][0] is None
     assert pixgar(["users", "purge", "--unused-years", "3"]) == 0
     audit = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    assert audit["audit"] == "purge" and audit["accounts"] >= 1
+    assert audit["audit"] == "purge"
+    assert audit["accounts"] >= 1
     assert rows(stack, "SELECT anonymised_at FROM users WHERE id = :i",
                 i=user_id)[0][0] is not None
     actions = [a for (a,) in rows(stack, "SELECT action FROM account_audit ORDER BY id")]
-    assert "purge_dry_run" in actions and "purge" in actions
+    assert "purge_dry_run" in actions
+    assert "purge" in actions
 
 
 def test_purge_needs_a_retention(cli_env, monkeypatch, capsys):

@@ -65,7 +65,8 @@ def test_a_class_list_then_the_first_login_replaces_the_one_time_password(mail_s
     roster = teacher.session.get(f"{pix}/orga/{UAI}/eleves")
     listing = submit(teacher.session, roster, f"/orga/{UAI}/eleves/identifiants", classe="5A",
                      eleve="")
-    assert listing.status_code == 200 and "Identifiants Pix à distribuer" in listing.text
+    assert listing.status_code == 200
+    assert "Identifiants Pix à distribuer" in listing.text
     logins = generated(listing)
     assert set(logins) == {"Léa Lefèvre", "Moussa N&#39;Diaye"}
     username, password = logins["Léa Lefèvre"]
@@ -74,7 +75,8 @@ def test_a_class_list_then_the_first_login_replaces_the_one_time_password(mail_s
 
     pupil = new_browser(mail_stack)
     first = log_in(pupil, pix, username, password)
-    assert first.url == f"{pix}/mon-compte/mot-de-passe" and "Choisissez votre mot de passe" \
+    assert first.url == f"{pix}/mon-compte/mot-de-passe"
+    assert "Choisissez votre mot de passe" \
         in first.text
     chosen = submit(pupil.session, first, "/mon-compte/mot-de-passe", password="Mon-choix-42",
                     confirmation="Mon-choix-42")
@@ -109,17 +111,21 @@ def test_a_pupil_who_left_recovers_the_account_by_ine(mail_stack, catcher, teach
     form = pupil.session.get(f"{pix}/recuperer-mon-compte")
     wrong_date = submit(pupil.session, form, "/recuperer-mon-compte", ine="090801237de",
                         prenom="Jade", nom="Petit", naissance="2011-06-21", email=email)
-    assert wrong_date.status_code == 404 and "Aucun compte ne correspond" in wrong_date.text
+    assert wrong_date.status_code == 404
+    assert "Aucun compte ne correspond" in wrong_date.text
     unknown = submit(pupil.session, form, "/recuperer-mon-compte", ine="090801299ZZ",
                      prenom="Jade", nom="Petit", naissance="2011-06-20", email=email)
-    assert unknown.status_code == 404 and unknown.text.count("Aucun compte") == \
+    assert unknown.status_code == 404
+    assert unknown.text.count("Aucun compte") == \
         wrong_date.text.count("Aucun compte")
     incomplete = submit(pupil.session, form, "/recuperer-mon-compte", ine="123",
                         prenom="Jade", nom="Petit", naissance="", email=email)
-    assert incomplete.status_code == 400 and "Informations incomplètes" in incomplete.text
+    assert incomplete.status_code == 400
+    assert "Informations incomplètes" in incomplete.text
     sent = submit(pupil.session, form, "/recuperer-mon-compte", ine="090801237de",
                   prenom="jade", nom="PETIT", naissance="2011-06-20", email=email)
-    assert sent.status_code == 200 and "Consultez votre messagerie" in sent.text
+    assert sent.status_code == 200
+    assert "Consultez votre messagerie" in sent.text
     link = link_from(catcher, email, "Récupérez votre compte")
     done = open_link(pupil, link, password="Jade-retrouve-5", confirmation="Jade-retrouve-5")
     assert done.url == f"{pix}/profil"

@@ -11,8 +11,8 @@ import redis
 from prometheus_client import REGISTRY
 
 from gar_sim.users import get_user
-from proxy.audit import read_events
-from proxy.config import ConfigurationError
+from proxy.errors import ConfigurationError
+from proxy.observability.audit import read_events
 from tests.flows.test_gar_login import assert_profile_of, login
 from tests.support.oidc_client import OidcClient, verify_id_token
 
@@ -94,14 +94,16 @@ def test_one_audit_event_per_login_with_names_only(stack, browser, audited_proxy
     assert len(lines) == 1
     event = json.loads(lines[0])
     claims = released_claims[-1]
-    assert event["outcome"] == "released" and event["client_id"] == "pix"
+    assert event["outcome"] == "released"
+    assert event["client_id"] == "pix"
     assert event["sub"] == claims["sub"]
     assert event["uai"] == claims["gar_uai"][0]
     assert event["siecle_match"] == "matched"
     assert event["claims"] == sorted(claims)
     assert event["authn_context"]["issuer"]  # the GAR's entityID
     assert set(event["authn_context"]) == {"class_ref", "issuer"}
-    assert re.fullmatch(r"[0-9A-F]{12}", event["id"]) and event["time"]
+    assert re.fullmatch(r"[0-9A-F]{12}", event["id"])
+    assert event["time"]
     for value in (user.ido, user.pre, user.nom, claims["siecle_ine"], claims["birthdate"]):
         assert value not in lines[0]  # no IDO, no claim value
     assert stream_events(stack, audit_env) == [event]  # the Redis stream holds the same

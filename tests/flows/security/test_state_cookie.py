@@ -1,4 +1,4 @@
-"""The state cookie is sealed with AES-256-GCM (proxy/state_cookie.py): tampering is refused.
+"""The state cookie is sealed with AES-256-GCM (proxy/state/cookie.py): tampering is refused.
 
 SATOSA's own cookie (AES-CBC, no MAC) silently becomes an *empty* state when it fails to
 decrypt, which at the ACS turns a solicited login into something else; here any change
@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import pytest
 from satosa.state import State
 
-from proxy.state_cookie import StateCookieCodec, TamperedStateCookie
+from proxy.state.cookie import StateCookieCodec, TamperedStateCookie
 from tests.support.browsing import forms_of
 from tests.support.oidc_client import OidcClient
 from tests.support.wsgi_transport import routed_session
@@ -30,7 +30,7 @@ def client(stack, browser) -> OidcClient:
 @pytest.fixture
 def stack_state_key(stack) -> str:
     """The state key the stack's proxy runs with (generated in its data dir)."""
-    from proxy.keys import load_keys
+    from proxy.keys.files import load_keys
     from proxy.settings import ProxySettings
 
     return load_keys(ProxySettings.from_env(stack.env)).state_key.reveal()
@@ -60,8 +60,10 @@ def flip(value: str, index: int, bit: int = 0) -> str:
 
 def test_the_state_cookie_is_sealed(client):
     _, value = start_login(client)
-    assert value.startswith("v2.") and len(value) > 60
-    assert "pix" not in value and "authorization" not in value  # nothing readable inside
+    assert value.startswith("v2.")
+    assert len(value) > 60
+    assert "pix" not in value
+    assert "authorization" not in value
 
 
 def test_a_flipped_bit_anywhere_in_the_cookie_ends_the_login(stack, client, caplog):
@@ -75,7 +77,8 @@ def test_a_flipped_bit_anywhere_in_the_cookie_ends_the_login(stack, client, capl
         assert "Référence de l'erreur" in answer.text
         assert "Session expirée" in answer.text
         deleted = answer.headers.get("Set-Cookie", "")
-        assert deleted.startswith(f"{COOKIE}=") and "Max-Age=0" in deleted
+        assert deleted.startswith(f"{COOKIE}=")
+        assert "Max-Age=0" in deleted
     logged = [r.getMessage() for r in caplog.records if r.name == "proxy.security"]
     assert len([m for m in logged if "code=state_cookie_tampered" in m]) == len(
         range(0, len(value), step))

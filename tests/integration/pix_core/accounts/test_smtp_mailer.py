@@ -56,7 +56,8 @@ def test_plain_smtp_delivers_a_french_mail(catcher_with):
     server = parse_smtp_url(Secret(f"smtp://127.0.0.1:{catcher.port}"))
     SmtpMailer(server, SENDER).send(MAIL)
     (received,) = catcher.messages
-    assert received["To"] == "eleve@exemple.fr" and received["From"] == SENDER
+    assert received["To"] == "eleve@exemple.fr"
+    assert received["From"] == SENDER
     assert received["Subject"] == "Confirmez votre adresse e-mail"
     assert "jeton=abc" in body_of(received)
 
@@ -124,7 +125,8 @@ def test_malformed_smtp_urls_are_refused_without_echoing_them(url):
 def test_smtp_url_defaults_and_credentials():
     server = parse_smtp_url(Secret("smtps://pix%40relais:s%C3%A9cret@mail.exemple.fr"))
     assert (server.host, server.port, server.security) == ("mail.exemple.fr", 465, "tls")
-    assert server.username == "pix@relais" and server.password == Secret("sécret")
+    assert server.username == "pix@relais"
+    assert server.password == Secret("sécret")
     assert "sécret" not in repr(server)
     assert parse_smtp_url(Secret("smtp+starttls://m.fr")).port == 587
     assert parse_smtp_url(Secret("smtp://m.fr")).port == 25

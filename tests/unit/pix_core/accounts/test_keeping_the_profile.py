@@ -71,7 +71,9 @@ def test_a_new_school_s_gar_login_reaches_the_account_the_roster_ties_by_ine(clo
     first = login_with_gar(matched("sub-school-1"), users, methods, clock)
     again = login_with_gar(matched("sub-school-2"), users, methods, clock,
                            Ties({INE: [first.user.id]}))
-    assert again.user.id == first.user.id and again.tied_by_roster and not again.created
+    assert again.user.id == first.user.id
+    assert again.tied_by_roster
+    assert not again.created
     assert len(users.rows) == 1
     assert {m.external_identifier for m in methods.list_for_user(first.user.id)} == {
         "sub-school-1", "sub-school-2"}
@@ -81,7 +83,8 @@ def test_the_ine_never_opens_an_account_that_was_never_a_gar_one(clock):
     users, methods = Users(), Methods()
     owner = email_account(users, methods)
     login = login_with_gar(matched("sub-new"), users, methods, clock, Ties({INE: [owner.id]}))
-    assert login.created and login.user.id != owner.id
+    assert login.created
+    assert login.user.id != owner.id
 
 
 def test_two_accounts_tied_to_one_ine_tie_nothing(clock):
@@ -105,7 +108,8 @@ def test_linking_moves_the_gar_login_with_the_password_and_deletes_the_empty_acc
     gar = login_with_gar(matched("sub-x"), users, methods, clock).user
     target = link_gar_account(gar.id, "NOE@exemple.fr", "Mon-mot-2-passe", users, methods,
                               Activity(), clock)
-    assert target == owner.id and gar.id not in users.rows
+    assert target == owner.id
+    assert gar.id not in users.rows
     assert login_with_gar(matched("sub-x"), users, methods, clock).user.id == owner.id
 
 
@@ -148,7 +152,8 @@ def test_a_one_time_password_says_it_must_be_changed(clock):
     methods.add(AuthenticationMethod.for_username(user.id, "lea.lefevre1403",
                                                   passwords.hash_password("Temp-1234"), NOW))
     done = log_in_with_password("Lea.Lefevre1403", "Temp-1234", methods, clock)
-    assert done.user_id == user.id and done.must_change_password
+    assert done.user_id == user.id
+    assert done.must_change_password
 
 
 @pytest.mark.parametrize(("password", "ok"), [
