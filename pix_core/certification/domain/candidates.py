@@ -14,7 +14,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol
 
-from pix_core.certification.domain.errors import TestNotAllowed
+from pix_core.certification.domain.errors import SittingNotAllowed
 from pix_core.certification.domain.scoring import Positioned
 from pix_core.certification.domain.selection import SelectedChallenge
 from pix_core.certification.domain.timing import time_limit
@@ -82,20 +82,20 @@ class Candidate:
     def joined_by(self, user_id: int) -> Candidate:
         """The pupil is here: waits for the supervisor (a second visit changes nothing)."""
         if self.user_id is not None and self.user_id != user_id:
-            raise TestNotAllowed("candidate_taken")
+            raise SittingNotAllowed("candidate_taken")
         if self.status is CandidateStatus.ENROLLED:
             return replace(self, user_id=user_id, status=CandidateStatus.WAITING)
         return self
 
     def authorised(self) -> Candidate:
         if self.status is not CandidateStatus.WAITING:
-            raise TestNotAllowed("not_waiting")
+            raise SittingNotAllowed("not_waiting")
         return replace(self, status=CandidateStatus.AUTHORISED)
 
     def started(self, positioned: dict[str, Positioned],
                 challenges: tuple[SelectedChallenge, ...], now: datetime) -> Candidate:
         if self.status is not CandidateStatus.AUTHORISED:
-            raise TestNotAllowed("not_authorised")
+            raise SittingNotAllowed("not_authorised")
         return replace(self, status=CandidateStatus.STARTED, positioned=positioned,
                        challenges=challenges, current_index=0, current_shown_at=now)
 
@@ -117,9 +117,9 @@ class Candidate:
         """The supervisor ends the test (or the wait): a reason is required."""
         reason = " ".join(reason.split())[:MAX_NOTE]
         if not reason:
-            raise TestNotAllowed("reason_missing")
+            raise SittingNotAllowed("reason_missing")
         if self.is_finished or self.status is CandidateStatus.ENROLLED:
-            raise TestNotAllowed("not_in_progress")
+            raise SittingNotAllowed("not_in_progress")
         return replace(self, status=CandidateStatus.ENDED, end_reason=reason,
                        current_shown_at=None)
 
@@ -184,7 +184,7 @@ class EnrollableLearners(Protocol):
 
 class CertificationAnswerRepository(Protocol):
     def add(self, answer: CertificationAnswer) -> None:
-        """Raises ``TestNotAllowed`` when that challenge already has an answer."""
+        """Raises ``SittingNotAllowed`` when that challenge already has an answer."""
         ...
 
     def list_for_candidate(self, candidate_id: int) -> list[CertificationAnswer]: ...

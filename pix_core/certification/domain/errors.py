@@ -47,7 +47,7 @@ class NotEligible(PixError):
     kind = "certification_not_eligible"
 
 
-class TestNotAllowed(PixError):
+class SittingNotAllowed(PixError):
     """Waiting for the supervisor, already finished, or ended by the supervisor."""
 
     kind = "certification_test_not_allowed"

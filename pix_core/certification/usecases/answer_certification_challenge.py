@@ -14,7 +14,7 @@ from pix_core.certification.domain.candidates import (
     CertificationAnswer,
     CertificationAnswerRepository,
 )
-from pix_core.certification.domain.errors import TestNotAllowed
+from pix_core.certification.domain.errors import SittingNotAllowed
 from pix_core.certification.domain.sessions import SessionRepository
 from pix_core.certification.domain.timing import answered_in_time, time_limit
 from pix_core.certification.usecases.find_my_candidate import find_my_candidate
@@ -32,7 +32,7 @@ def answer_certification_challenge(
                                            sessions=sessions)
     current = candidate.current
     if current is None or not session.is_open:
-        raise TestNotAllowed("not_started")
+        raise SittingNotAllowed("not_started")
     if current.challenge_id != challenge_id:
         return candidate  # an old page sent again: the challenge in progress stays
     assert candidate.id is not None

@@ -42,13 +42,15 @@ def enrol_candidates(
     assert organization.id is not None
     known = {x.learner_id: x for x in learners.of_organization(organization.id)}
     already = {c.learner_id for c in candidates.list_for_session(session_id)}
-    added = 0
-    for pick in picks:
+    for pick in picks:  # every pick checked before anything is added
         learner = known.get(pick.learner_id)
         if learner is None:
             raise LearnerCannotEnrol("learner_unknown")
         if not learner.is_active:
             raise LearnerCannotEnrol("learner_left")
+    added = 0
+    for pick in picks:
+        learner = known[pick.learner_id]
         if learner.learner_id in already:
             continue
         candidates.add(Candidate(None, session_id, learner.learner_id, learner.last_name,

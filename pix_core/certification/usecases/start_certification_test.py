@@ -9,7 +9,7 @@ from __future__ import annotations
 from kernel.clock import Clock
 from pix_core.certification.domain.candidates import Candidate, CandidateRepository
 from pix_core.certification.domain.eligibility import MIN_CERTIFIABLE_LEVEL
-from pix_core.certification.domain.errors import TestNotAllowed
+from pix_core.certification.domain.errors import SittingNotAllowed
 from pix_core.certification.domain.scoring import Positioned
 from pix_core.certification.domain.selection import select_challenges
 from pix_core.certification.domain.sessions import SessionRepository
@@ -31,7 +31,7 @@ def start_certification_test(
     candidate, session = find_my_candidate(user_id, candidate_id, candidates=candidates,
                                            sessions=sessions)
     if not session.is_open:
-        raise TestNotAllowed("session_closed")
+        raise SittingNotAllowed("session_closed")
     scores = compute_profile(knowledge_elements, content, user_id=user_id,
                              max_open_level=max_open_level)
     positioned = {code: Positioned(r.level, r.pix) for code, r in scores.competences.items()
@@ -41,7 +41,7 @@ def start_certification_test(
     chosen = select_challenges(content, positioned, validated,
                                answers.challenge_ids_for_user(user_id))
     if not chosen:
-        raise TestNotAllowed("nothing_to_ask")
+        raise SittingNotAllowed("nothing_to_ask")
     started = candidate.started(positioned, chosen, clock())
     candidates.update(started)
     return started
