@@ -61,7 +61,7 @@ class SupervisorPages:
             return no_store(self.kit.with_cookie(page, form_id if fresh else None))
         cookie_id, data = self.kit.session(request)
         self.kit.check_csrf(request, cookie_id, data)
-        number = request.form.get("session", "").strip()
+        number = request.form.get("numero", "").strip()
         self.kit.limiter.hit(SUPERVISOR_PER_CLIENT, request.remote_addr or "unknown")
         self.kit.limiter.hit(SUPERVISOR_PER_SESSION, number[:16])
         if not number.isdigit() or len(number) > 12:
