@@ -209,6 +209,12 @@ def test_a_certification_from_the_session_to_the_verified_certificate(stack, sch
     certificate = lea.session.get(f"{mine}/certificat")
     assert certificate.status_code == 200
     assert verification in certificate.text
+    pdf = lea.session.get(f"{mine}/certificat.pdf")
+    assert pdf.headers["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    pdf_link = re.search(r'href="(/orga/[^"]+\.pdf)"', certificate_page(school, pix, number))
+    school_pdf = school.get(pix + pdf_link.group(1))
+    assert school_pdf.content.startswith(b"%PDF")
     anyone, _ = routed_session(dict(stack.apps))
     checked = anyone.get(f"{pix}/verification-certificat", params={"code": verification})
     assert checked.status_code == 200
@@ -218,3 +224,10 @@ def test_a_certification_from_the_session_to_the_verified_certificate(stack, sch
     unknown = anyone.get(f"{pix}/verification-certificat", params={"code": "P-AAAAAAAA"})
     assert unknown.status_code == 404
     assert "Certificat introuvable" in unknown.text
+
+
+def certificate_page(school, pix: str, number: int) -> str:
+    """The school's printable certificate of the session's certified pupil."""
+    session_page = school.get(f"{pix}/orga/{SCHOOL_UAI}/certification/sessions/{number}")
+    link = re.search(r'href="(/orga/[^"]+/certificats/[0-9]+)"', session_page.text).group(1)
+    return school.get(pix + link).text

@@ -19,6 +19,7 @@ from werkzeug.utils import redirect
 
 from pix_core.certification.domain.candidate_list import birthdate_of
 from pix_core.certification.domain.candidates import CandidateStatus
+from pix_core.certification.domain.certificates import PublishedCertificate
 from pix_core.certification.domain.codes import ACCESS_CODE_PER_USER, VERIFICATION_PER_CLIENT
 from pix_core.certification.domain.errors import CandidateRefused
 from pix_core.certification.domain.timing import seconds_left, time_limit
@@ -58,6 +59,8 @@ class CandidatePages:
              methods=["GET", "POST"]),
         Rule(f"{CERTIFICATION}/<int:candidate_id>/certificat",
              endpoint="certification_certificate", methods=["GET"]),
+        Rule(f"{CERTIFICATION}/<int:candidate_id>/certificat.pdf",
+             endpoint="certification_certificate_pdf", methods=["GET"]),
         Rule("/verification-certificat", endpoint="certificate_verification",
              methods=["GET"]),
     )
@@ -67,6 +70,7 @@ class CandidatePages:
     content: LearningContent
     max_open_level: int
     templates: Templates
+    certificate_pdf: Callable[[PublishedCertificate], Response]
 
     def on_certification(self, request: Request) -> Response:
         session_id, data = self.kit.session(request)
@@ -164,7 +168,20 @@ class CandidatePages:
                 sessions=uow.certification_sessions, certificates=uow.certificates)
         return no_store(self.templates.render(
             "certificate.html", shown=shown, framework=self.content.framework,
+            pdf_path=f"{candidate_path(candidate_id)}/certificat.pdf",
             printable=True, logged_in=True, data=data))
+
+    def on_certification_certificate_pdf(self, request: Request, candidate_id: int
+                                         ) -> Response:
+        _, data = self.kit.session(request)
+        user_id = user_id_of(data)
+        if user_id is None:
+            return self.kit.start_login(request, f"{candidate_path(candidate_id)}/certificat")
+        with self.unit_of_work() as uow:
+            shown = show_my_certificate(
+                user_id, candidate_id, candidates=uow.certification_candidates,
+                sessions=uow.certification_sessions, certificates=uow.certificates)
+        return self.certificate_pdf(shown)
 
     def on_certificate_verification(self, request: Request) -> Response:
         _, data = self.kit.session(request)

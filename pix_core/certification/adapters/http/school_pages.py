@@ -20,6 +20,7 @@ from pix_core.certification.domain.candidate_list import (
     parse_extra_time,
     read_candidate_list,
 )
+from pix_core.certification.domain.certificates import PublishedCertificate
 from pix_core.certification.domain.errors import InvalidCandidateList, LearnerCannotEnrol
 from pix_core.certification.domain.sessions import CertificationSession, SessionDetails
 from pix_core.certification.usecases.create_certification_session import (
@@ -75,12 +76,15 @@ class SchoolPages:
              methods=["GET"]),
         Rule(f"{SESSION}/certificats/<int:candidate_id>",
              endpoint="orga_certification_certificate", methods=["GET"]),
+        Rule(f"{SESSION}/certificats/<int:candidate_id>.pdf",
+             endpoint="orga_certification_certificate_pdf", methods=["GET"]),
     )
 
     kit: WebKit
     unit_of_work: Callable[[], Any]
     content: LearningContent
     templates: Templates
+    certificate_pdf: Callable[[PublishedCertificate], Response]
 
     def on_orga_certification(self, request: Request, uai: str) -> Response:
         session_id, data = self.kit.session(request)
@@ -203,7 +207,21 @@ class SchoolPages:
                 candidates=uow.certification_candidates, certificates=uow.certificates)
         return no_store(self.templates.render(
             "certificate.html", shown=shown, framework=self.content.framework,
+            pdf_path=f"{session_path(uai, session_id)}/certificats/{candidate_id}.pdf",
             printable=True, logged_in=True, data=data))
+
+    def on_orga_certification_certificate_pdf(self, request: Request, uai: str,
+                                              session_id: int, candidate_id: int) -> Response:
+        _, data = self.kit.session(request)
+        user_id = user_id_of(data)
+        if user_id is None:
+            return redirect(ORGA_LOGIN, code=303)
+        with self.unit_of_work() as uow:
+            shown = show_session_certificate(
+                user_id, uai, session_id, candidate_id, organizations=uow.organizations,
+                memberships=uow.memberships, sessions=uow.certification_sessions,
+                candidates=uow.certification_candidates, certificates=uow.certificates)
+        return self.certificate_pdf(shown)
 
     def _enrol(self, request: Request, uai: str, session_id: int,
                picks: Callable[[Any, CertificationSession], list[CandidatePick]]) -> Response:
