@@ -16,6 +16,7 @@ from gar_sim.users import SCHOOL_NAME, SCHOOL_UAI
 from kernel.clock import Clock
 from kernel.devkeys import ensure_random_secret
 from kernel.sql.engine import make_engine
+from kernel.stored import NotStored
 from pix_core.accounts.domain.passwords import hash_password, verify_password
 from pix_core.campaigns.adapters.target_catalog import ContentCatalog
 from pix_core.campaigns.usecases.create_campaign import create_campaign
@@ -74,11 +75,15 @@ def seed_demo(database_url: str, data_dir: Path) -> DemoSeed:
                 users=uow.users, methods=uow.methods, memberships=uow.memberships,
                 clock=clock, new_password=lambda: password)
             method = uow.methods.find_pix_by_email(DEMO_ADMIN_EMAIL)
-            assert method is not None
+            if method is None:
+                raise LookupError("the demo administrator just added is not found")
             if not verify_password(password, method.password_hash):
                 uow.methods.update(replace(method, password_hash=hash_password(password)))
             organization = uow.organizations.get_by_uai(SCHOOL_UAI)
-            assert organization is not None and organization.id is not None
+            if organization is None:
+                raise LookupError("the demo school just added is not found")
+            if organization.id is None:
+                raise NotStored(organization)
             campaign = next((c for c in uow.campaigns.list_for_organization(organization.id)
                              if c.name == DEMO_CAMPAIGN_NAME and not c.is_archived), None)
             if campaign is None:
@@ -102,8 +107,10 @@ def _certification_session(engine: Engine, admin_id: int, clock: Clock
     """The open demo session (created once), with Léa and Noé enrolled when still here."""
     with unit_of_work_factory(engine)() as uow:
         organization = uow.organizations.get_by_uai(SCHOOL_UAI)
-        assert organization is not None
-        assert organization.id is not None
+        if organization is None:
+            raise LookupError("the demo school is not found")
+        if organization.id is None:
+            raise NotStored(organization)
         session = next((s for s in uow.certification_sessions.list_for_organization(
             organization.id) if s.is_open and s.details.room == DEMO_CERTIFICATION_ROOM), None)
         if session is None:
@@ -113,7 +120,8 @@ def _certification_session(engine: Engine, admin_id: int, clock: Clock
                     "Camille Admin"),
                 organizations=uow.organizations, memberships=uow.memberships,
                 sessions=uow.certification_sessions, clock=clock)
-            assert session.id is not None
+            if session.id is None:
+                raise NotStored(session)
             learners = uow.enrollable_learners.of_organization(organization.id)
             picks = [CandidatePick(x.learner_id) for x in learners
                      if x.ine in DEMO_CANDIDATE_INES and x.is_active]

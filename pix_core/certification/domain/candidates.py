@@ -14,6 +14,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol
 
+from kernel.stored import NotStored
 from pix_core.certification.domain.errors import SittingNotAllowed
 from pix_core.certification.domain.scoring import Positioned
 from pix_core.certification.domain.selection import SelectedChallenge
@@ -75,7 +76,8 @@ class Candidate:
 
     def roster_entry(self) -> RosterEntry:
         """For matching what a pupil types, with the roster's normalisation."""
-        assert self.id is not None
+        if self.id is None:
+            raise NotStored(self)
         return RosterEntry(self.id, "", (self.first_name,), (self.last_name,), self.birthdate,
                            self.division)
 

@@ -8,6 +8,7 @@ starts, or the test is completed.
 from __future__ import annotations
 
 from kernel.clock import Clock
+from kernel.stored import NotStored
 from pix_core.certification.domain.candidates import (
     Candidate,
     CandidateRepository,
@@ -31,14 +32,15 @@ def answer_certification_challenge(
     candidate, session = find_my_candidate(user_id, candidate_id, candidates=candidates,
                                            sessions=sessions)
     current = candidate.current
-    if current is None or not session.is_open:
+    shown_at = candidate.current_shown_at
+    if current is None or shown_at is None or not session.is_open:
         raise SittingNotAllowed("not_started")
     if current.challenge_id != challenge_id:
         return candidate  # an old page sent again: the challenge in progress stays
-    assert candidate.id is not None
-    assert candidate.current_shown_at is not None
+    if candidate.id is None:
+        raise NotStored(candidate)
     now = clock()
-    in_time = answered_in_time(candidate.current_shown_at, now,
+    in_time = answered_in_time(shown_at, now,
                                time_limit(candidate.extra_time_percent))
     value = value[:MAX_ANSWER_LENGTH]
     correct = in_time and content.challenges[challenge_id].is_correct(value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kernel.clock import Clock
+from kernel.stored import NotStored
 from pix_core.certification.domain.codes import (
     MAX_CODE_ATTEMPTS,
     generate_access_code,
@@ -35,7 +36,8 @@ def create_certification_session(
     new_password: Callable[[], str] = generate_supervisor_password,
 ) -> CertificationSession:
     organization, _ = authorize_member(user_id, uai, organizations, memberships)
-    assert organization.id is not None
+    if organization.id is None:
+        raise NotStored(organization)
     for _ in range(MAX_CODE_ATTEMPTS):
         code = new_access_code()
         if sessions.access_code_exists(code):

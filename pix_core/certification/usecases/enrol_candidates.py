@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from kernel.stored import NotStored
 from pix_core.certification.domain.candidate_list import CandidatePick
 from pix_core.certification.domain.candidates import (
     Candidate,
@@ -39,7 +40,8 @@ def enrol_candidates(
         sessions=sessions)
     if not session.is_open:
         raise SessionClosed("session_not_created")
-    assert organization.id is not None
+    if organization.id is None:
+        raise NotStored(organization)
     known = {x.learner_id: x for x in learners.of_organization(organization.id)}
     already = {c.learner_id for c in candidates.list_for_session(session_id)}
     for pick in picks:  # every pick checked before anything is added

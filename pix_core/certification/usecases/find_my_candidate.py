@@ -15,5 +15,6 @@ def find_my_candidate(user_id: int, candidate_id: int, *, candidates: CandidateR
     if candidate is None or candidate.user_id != user_id:
         raise CandidateNotFound()
     session = sessions.get(candidate.session_id)
-    assert session is not None
+    if session is None:  # the foreign key makes this impossible
+        raise CandidateNotFound("session_gone")
     return candidate, session

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kernel.stored import NotStored
 from pix_core.certification.domain.sessions import CertificationSession, SessionRepository
 from pix_core.orga.domain.memberships import MembershipRepository
 from pix_core.orga.domain.organizations import OrganizationRepository
@@ -14,5 +15,6 @@ def list_certification_sessions(
     memberships: MembershipRepository, sessions: SessionRepository,
 ) -> tuple[Organization, list[CertificationSession]]:
     organization, _ = authorize_member(user_id, uai, organizations, memberships)
-    assert organization.id is not None
+    if organization.id is None:
+        raise NotStored(organization)
     return organization, sessions.list_for_organization(organization.id)

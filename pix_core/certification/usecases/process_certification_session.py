@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from kernel.clock import Clock
+from kernel.stored import NotStored
 from pix_core.certification.domain.candidates import (
     Candidate,
     CandidateRepository,
@@ -47,8 +48,10 @@ def process_certification_session(
 def _certify(candidate: Candidate, answers: CertificationAnswerRepository,
              certificates: CertificateRepository, clock: Clock,
              new_code: Callable[[], str]) -> None:
-    assert candidate.id is not None
-    assert candidate.positioned is not None
+    if candidate.id is None:
+        raise NotStored(candidate)
+    if candidate.positioned is None:  # never started: no certificate
+        return
     given = answers.list_for_candidate(candidate.id)
     asked = Counter(a.competence_code for a in given)
     correct = Counter(a.competence_code for a in given if a.correct)

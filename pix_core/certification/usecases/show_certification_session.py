@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kernel.stored import NotStored
 from pix_core.certification.domain.candidates import (
     Candidate,
     CandidateRepository,
@@ -39,7 +40,8 @@ def show_certification_session(
     organization, session = find_member_session(
         user_id, uai, session_id, organizations=organizations, memberships=memberships,
         sessions=sessions)
-    assert organization.id is not None
+    if organization.id is None:
+        raise NotStored(organization)
     enrolled = candidates.list_for_session(session_id)
     taken = {c.learner_id for c in enrolled}
     rows = [(c, certificates.for_candidate(c.id) if c.id is not None else None)

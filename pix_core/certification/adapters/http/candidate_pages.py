@@ -17,6 +17,7 @@ from werkzeug import Request, Response
 from werkzeug.routing import Rule
 from werkzeug.utils import redirect
 
+from kernel.stored import NotStored
 from pix_core.certification.domain.candidate_list import birthdate_of
 from pix_core.certification.domain.candidates import CandidateStatus
 from pix_core.certification.domain.certificates import PublishedCertificate
@@ -210,5 +211,6 @@ class CandidatePages:
                 content=self.content, max_open_level=self.max_open_level)
             uow.commit()
         log.info("certification candidate joined")
-        assert candidate.id is not None
+        if candidate.id is None:
+            raise NotStored(candidate)
         return candidate.id

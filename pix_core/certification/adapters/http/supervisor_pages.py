@@ -17,6 +17,7 @@ from werkzeug import Request, Response
 from werkzeug.routing import Rule
 from werkzeug.utils import redirect
 
+from kernel.stored import NotStored
 from pix_core.certification.domain.codes import (
     SUPERVISOR_PER_CLIENT,
     SUPERVISOR_SESSION_LIFETIME,
@@ -69,7 +70,8 @@ class SupervisorPages:
         with self.unit_of_work() as uow:
             session = log_in_as_supervisor(int(number), request.form.get("mot_de_passe", ""),
                                            sessions=uow.certification_sessions)
-        assert session.id is not None
+        if session.id is None:
+            raise NotStored(session)
         now = self.kit.clock()
         until = now + SUPERVISOR_SESSION_LIFETIME
         supervisor_id = self.kit.sessions.create(
