@@ -25,7 +25,19 @@ from pix_core.database.schema import METADATA
 
 SECRET_COLUMNS = frozenset({"password_hash", "external_identifier", "token_hash", "data"})
 NOT_EXPORTED = frozenset({"sessions", "account_tokens", "users", "authentication_methods"})
-ASSESSMENT_CHILDREN = ("answers",)  # rows of the user's assessments without a user_id
+
+
+def _children(parent: str) -> list[tuple[str, str]]:
+    """``(table, column)`` of the tables whose rows belong to a ``parent`` row (a foreign
+    key to its id) and carry no ``user_id`` of their own: answers, certificates..."""
+    found = []
+    for name, table in sorted(METADATA.tables.items()):
+        if "user_id" in table.columns or name in NOT_EXPORTED:
+            continue
+        for key in table.foreign_keys:
+            if key.column.table.name == parent and key.column.name == "id":
+                found.append((name, key.parent.name))
+    return found
 
 
 def _plain(value: Any) -> Any:
@@ -59,12 +71,14 @@ def export_personal_data(session: Session, user_id: int) -> dict[str, Any] | Non
              "last_logged_at": m["last_logged_at"]}
             for m in _rows(session, "authentication_methods", "user_id", [user_id])],
     }
-    for name in sorted(METADATA.tables):
-        if name not in NOT_EXPORTED and "user_id" in METADATA.tables[name].columns:
-            data[name] = _rows(session, name, "user_id", [user_id])
-    assessment_ids = [row["id"] for row in data.get("assessments", [])]
-    for name in ASSESSMENT_CHILDREN:
-        data[name] = _rows(session, name, "assessment_id", assessment_ids)
+    owned = [name for name in sorted(METADATA.tables)
+             if name not in NOT_EXPORTED and "user_id" in METADATA.tables[name].columns]
+    for name in owned:
+        data[name] = _rows(session, name, "user_id", [user_id])
+    for name in owned:
+        ids = [row["id"] for row in data[name] if "id" in row]
+        for child, column in _children(name):
+            data.setdefault(child, []).extend(_rows(session, child, column, ids))
     organizations = {row["organization_id"] for name in ("memberships", "organization_learners")
                      for row in data.get(name, [])}
     data["organizations"] = _rows(session, "organizations", "id", sorted(organizations))
@@ -93,6 +107,11 @@ class SqlPersonalData:
                               .values(user_id=None))
         memberships = METADATA.tables["memberships"]
         self._session.execute(delete(memberships).where(memberships.c.user_id.in_(ids)))
+        for table in METADATA.tables.values():  # names copied elsewhere (certification)
+            if table.name != "users" and {"user_id", "first_name", "last_name"} <= set(
+                    table.columns.keys()):
+                self._session.execute(update(table).where(table.c.user_id.in_(ids))
+                                      .values(first_name="", last_name=""))
         self._session.execute(update(UserRow).where(UserRow.id.in_(ids)).values(
             first_name="", last_name="", email=None, anonymised_at=now, updated_at=now))
         self._session.flush()

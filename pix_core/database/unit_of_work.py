@@ -26,6 +26,13 @@ from pix_core.campaigns.adapters.sql.repositories import (
     SqlParticipationRepository,
 )
 from pix_core.campaigns.domain.participations import CampaignAssessments
+from pix_core.certification.adapters.sql.repositories import (
+    SqlCandidateRepository,
+    SqlCertificateRepository,
+    SqlCertificationAnswerRepository,
+    SqlCertificationSessionRepository,
+    SqlEnrollableLearners,
+)
 from pix_core.database.account_activity import SqlAccountActivity
 from pix_core.database.personal_data import SqlPersonalData, export_personal_data
 from pix_core.evaluation.adapters.sql.repositories import (
@@ -73,6 +80,12 @@ class SqlUnitOfWork:
         self.participations = SqlParticipationRepository(session)
         self.campaign_assessments: Any = (
             None if campaign_assessments is None else campaign_assessments(self))
+        # certification
+        self.certification_sessions = SqlCertificationSessionRepository(session)
+        self.certification_candidates = SqlCandidateRepository(session)
+        self.certification_answers = SqlCertificationAnswerRepository(session)
+        self.certificates = SqlCertificateRepository(session)
+        self.enrollable_learners = SqlEnrollableLearners(session)
 
     def __enter__(self) -> SqlUnitOfWork:
         return self

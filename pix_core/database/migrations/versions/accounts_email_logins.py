@@ -1,7 +1,7 @@
 """E-mail accounts (issue 15): mailed single-use links, one-time passwords to replace.
 
 Revision ID: accounts_email_logins
-Revises: 0008
+Revises: certification_sessions
 Create Date: 2026-12-02
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "accounts_email_logins"
-down_revision = "0008"
+down_revision = "certification_sessions"
 branch_labels = None
 depends_on = None
 
