@@ -14,7 +14,8 @@ import requests
 
 from tests.support.throwaway_services import ThrowawayRedis, free_port
 
-BASE_URLS = ("PROXY_BASE_URL", "PIX_BASE_URL", "GAR_SIM_BASE_URL", "ENT_BASE_URL")
+BASE_URLS = ("PROXY_BASE_URL", "PIX_BASE_URL", "GAR_SIM_BASE_URL", "ENT_BASE_URL",
+             "MAIL_CATCHER_BASE_URL")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update",

@@ -15,7 +15,8 @@ import time
 
 from pixgar.demo import free_port
 
-BASE_URLS = ("PROXY_BASE_URL", "PIX_BASE_URL", "GAR_SIM_BASE_URL", "ENT_BASE_URL")
+BASE_URLS = ("PROXY_BASE_URL", "PIX_BASE_URL", "GAR_SIM_BASE_URL", "ENT_BASE_URL",
+             "MAIL_CATCHER_BASE_URL")
 READY = "pix-gar demo is running"
 
 
