@@ -1,7 +1,7 @@
 """Typed settings of the proxy, read once from the environment.
 
 Every value has an embedded development default so that ``pixgar demo`` runs on a fresh
-machine; production sets them explicitly (see the README's configuration reference).
+machine; production sets them explicitly (see docs/configuration.md).
 """
 
 from __future__ import annotations

@@ -23,10 +23,10 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from pixgar.bench import report, signer
-from pixgar.bench.command import Plan
 from pixgar.bench.figures import SideFigures, json_line
 from pixgar.bench.load import SPAWN, DriverPool, Load
 from pixgar.bench.meter import Meter, key_census, redis_for
+from pixgar.bench.plan import Plan
 from pixgar.bench.pupils import gar_user, invented_pupils
 from pixgar.bench.stacks import Databases, GunicornSettings, Side, prepare_side, running
 
