@@ -191,13 +191,15 @@ def satosa_config(settings: ProxySettings, keys: ProxyKeys) -> dict[str, Any]:
     siecle_match = {
         "module": "proxy.microservices.siecle_match.SiecleMatch",
         "name": "siecle_match",
-        "config": {"database_url": settings.roster_database_url},
+        "config": {"database_url": settings.roster_database_url,
+                   "database_pool": settings.database_pool.to_config()},
     }
     pseudonym = {
         "module": "proxy.microservices.pseudonym.GarPseudonym",
         "name": "pseudonym",
         "config": {
             "database_url": settings.roster_database_url,
+            "database_pool": settings.database_pool.to_config(),  # DATABASE_POOL_*
             "keys": [{"version": v, "secret": s.reveal()} for v, s in keys.pseudonym_keys],
         },
     }

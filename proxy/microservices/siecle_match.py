@@ -37,7 +37,8 @@ class SiecleMatch(ResponseMicroService):
 
     def __init__(self, config, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._roster = RosterReader(database_engine(config["database_url"]))
+        engine = database_engine(config["database_url"], config.get("database_pool"))
+        self._roster = RosterReader(engine)
 
     def process(self, context, data):
         attributes = data.attributes
