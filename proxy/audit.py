@@ -30,6 +30,7 @@ from urllib.parse import unquote
 import redis
 
 from kernel.request_id import current_request_id
+from proxy.stores.connection import redis_client
 
 logger = logging.getLogger(__name__)
 
@@ -160,7 +161,7 @@ class AuditLog:
         self.maxlen = int(config["stream_maxlen"])
         self.files = AuditFiles(Path(config["directory"]), int(config["max_file_bytes"]),
                                 int(config["retention_days"]))
-        self._redis = client or redis.Redis.from_url(config["redis_url"])
+        self._redis = client or redis_client(config["redis_url"])  # Sentinel, Cluster too
 
     def record(self, event: dict[str, Any]) -> str:
         """Complete ``event`` (id, time, request id), store it, return its id."""

@@ -180,6 +180,7 @@ def satosa_config(settings: ProxySettings, keys: ProxyKeys) -> dict[str, Any]:
             "signing_key_path": str(keys.oidc_signing_key),
             "signing_key_id": signing_key_id(keys.oidc_signing_key),
             "db_uri": redis_uri,
+            "seal_key": keys.state_key.reveal(),  # claims sealed in Redis (stores/seal.py)
             "sub_hash_salt": keys.sub_salt.reveal(),
             "relying_parties": parties,
             "release_policy": load_release_policy(settings, parties),  # proxy/release_policy.py

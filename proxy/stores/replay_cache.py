@@ -6,9 +6,18 @@ import datetime as dt
 
 import redis
 
-from proxy.stores.connection import hashed
+from proxy.stores.connection import hashed, tagged
 
 PREFIX = "pixgar:seen-assertion:"
+
+
+def seen_key(issuer: str, assertion_id: str) -> str:
+    """Tagged by the assertion alone, never by the login presenting it.
+
+    A replay arrives in another browser's login: a key tagged by the login would be
+    another key, and the replay would pass. One assertion, one key, wherever it comes from.
+    """
+    return tagged(PREFIX, hashed(f"{issuer}\n{assertion_id}"))
 
 
 class ReplayCache:
@@ -22,5 +31,5 @@ class ReplayCache:
                    now: dt.datetime) -> bool:
         """True the first time this assertion is seen; False for every replay."""
         expires = max(not_on_or_after + self._skew, now + dt.timedelta(seconds=1))
-        key = PREFIX + hashed(f"{issuer}\n{assertion_id}")
-        return bool(self._redis.set(key, b"1", nx=True, exat=int(expires.timestamp()) + 1))
+        return bool(self._redis.set(seen_key(issuer, assertion_id), b"1", nx=True,
+                                    exat=int(expires.timestamp()) + 1))
