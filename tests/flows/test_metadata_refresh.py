@@ -119,11 +119,14 @@ def test_expired_metadata_refuses_logins_with_503_and_readyz_says_so(
     sim = settings_from_env(stack.env)
     app = proxy_with(**pinned)
     assert probe(app, "/readyz")[0] == 200
-    short = signed_idp_metadata(sim, valid_for=dt.timedelta(seconds=3))
+    # Long enough for a login on a loaded machine (3 s was not), then wait it out.
+    lifetime = dt.timedelta(seconds=15)
+    expires_at = time.monotonic() + lifetime.total_seconds()
+    short = signed_idp_metadata(sim, valid_for=lifetime)
     status, answer = refresh(stack, tmp_path, capsys, short)
     assert status == 0 and answer["warnings"][0].startswith("expires_soon")
     assert logged_in(login_on(browser, gar, app))  # swapped in, still valid
-    time.sleep(3.1)
+    time.sleep(max(0.0, expires_at - time.monotonic()) + 1.1)  # validUntil has whole seconds
     caplog.set_level(logging.ERROR)
 
     browser.route_proxy_to(app)
