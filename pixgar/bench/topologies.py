@@ -13,6 +13,7 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import redis
 
@@ -39,7 +40,7 @@ class _Processes:
 
     def spawn(self, port: int, *args: str) -> None:
         log = (self.directory / f"{port}.log").open("wb")
-        self.processes[port] = subprocess.Popen(
+        self.processes[port] = subprocess.Popen(  # noqa: S603  # redis-server, our arguments
             [self.server, *args], stdout=log, stderr=subprocess.STDOUT, cwd=self.directory)
         log.close()
         wait_for_port(port, up=True)
@@ -73,7 +74,7 @@ class RedisClusterServers(_Processes):
             self.spawn(port, "--port", str(port), *EPHEMERAL, "--cluster-enabled", "yes",
                        "--cluster-config-file", f"nodes-{port}.conf",
                        "--cluster-node-timeout", "2000")
-        subprocess.run([self.cli, "--cluster", "create",
+        subprocess.run([self.cli, "--cluster", "create",  # noqa: S603  # redis-cli, our ports
                         *(f"127.0.0.1:{port}" for port in self.ports),
                         "--cluster-replicas", "0", "--cluster-yes"],
                        check=True, capture_output=True, timeout=60)
@@ -146,7 +147,8 @@ class SentinelServers(_Processes):
         for port in self.sentinel_ports:
             client = redis.Redis(port=port, socket_timeout=1)
             try:
-                host, master_port = client.sentinel_get_master_addr_by_name(SERVICE_NAME)
+                answer: Any = client.sentinel_get_master_addr_by_name(SERVICE_NAME)
+                host, master_port = answer
                 return (host.decode() if isinstance(host, bytes) else str(host)), int(master_port)
             except (redis.RedisError, TypeError):
                 continue

@@ -37,7 +37,7 @@ from proxy.saml.attributes import local_names
 from proxy.saml.keys import IdpSigningKeys, decryption_keys
 from proxy.saml.response import Expected, ResponseReader, VerifiedResponse
 from proxy.saml_crypto import probing_version_once
-from proxy.stores.connection import hashed, redis_client
+from proxy.stores.connection import ReplicaAcks, hashed, redis_client
 from proxy.stores.pending_requests import PendingRequests
 from proxy.stores.replay_cache import ReplayCache
 from proxy.stores.unsolicited_logins import UnsolicitedLogins
@@ -82,7 +82,8 @@ class GarServiceProvider(SAMLBackend):
         gar = config["gar"]
         client = redis_client(gar["redis_url"])
         self.pending = PendingRequests(client, gar["request_ttl"])
-        self.replay_cache = ReplayCache(client, gar["accepted_time_diff"])
+        self.replay_cache = ReplayCache(client, gar["accepted_time_diff"],
+                                        ReplicaAcks.for_url(client, gar["redis_url"]))
         self.unsolicited_logins = UnsolicitedLogins(client, gar["unsolicited_ttl"])
         self.relay_state: str = gar["relay_state"]
         self.allow_unsolicited: bool = gar["allow_unsolicited"]

@@ -55,7 +55,14 @@ from proxy.observed import audit_authorization_refusal, audit_backend_error, aud
 from proxy.plugins.gar_frontend import LOGIN_HINT
 from proxy.release_policy import PolicyFilteredClaims, allowed_claims, releasing_for
 from proxy.rotation import published_jwks
-from proxy.stores.connection import hashed, redis_client, tagged
+from proxy.stores.connection import (
+    ReplicaAcks,
+    check_replicated,
+    hashed,
+    redis_client,
+    tagged,
+    wait_for_replicas,
+)
 from proxy.stores.login_step import current_step, login_step, write
 from proxy.stores.oidc_records import SealedRecords
 from proxy.stores.seal import Seal
@@ -106,6 +113,7 @@ class PixOpenIDProvider(OpenIDConnectFrontend):
         info["grant_types_supported"] = ["authorization_code"]  # pyop's default adds implicit
         claims_ttl = int(provider_config.get("access_token_lifetime", 3600))
         self._redis = redis_client(conf["db_uri"])
+        self._acks = ReplicaAcks.for_url(self._redis, conf["db_uri"])  # WAIT 1 behind Sentinel
         self._code_ttl = int(provider_config.get("authorization_code_lifetime", 600))
         self._token_ttl = claims_ttl
         seal = Seal(conf["seal_key"])  # nothing about a pupil in clear in Redis
@@ -313,11 +321,14 @@ class PixOpenIDProvider(OpenIDConnectFrontend):
     def _redeem(self, code: str) -> tuple[bool, bytes | None]:
         """Mark ``code`` redeemed (atomic: True for the first caller only) and read its
         ``auth_time``: one round trip, both keys tagged by the code."""
+        replicas = self._acks.needed()
         with self._redis.pipeline(transaction=False) as pipe:
             pipe.set(_code_key(REDEEMED_CODE_PREFIX, code), b"1", nx=True, ex=self._code_ttl)
             pipe.get(_code_key(AUTH_TIME_PREFIX, code))
-            first, auth_time = pipe.execute()
-        return bool(first), auth_time
+            wait_for_replicas(pipe, replicas)
+            results = pipe.execute()
+        check_replicated(results, replicas)  # else a failover could forget the mark
+        return bool(results[0]), results[1]
 
     def _remember_token_of(self, code: str, response) -> None:
         """Keep which access token ``code`` gave, and revoke it if a replay came meanwhile."""

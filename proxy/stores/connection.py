@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -26,9 +29,15 @@ import redis
 from redis.cluster import ClusterNode, RedisCluster
 from redis.sentinel import Sentinel
 
+logger = logging.getLogger(__name__)
 SENTINEL_SCHEME = "redis+sentinel"
 CLUSTER_SCHEME = "redis+cluster"
 TIMEOUTS: dict[str, Any] = {"socket_timeout": 2, "socket_connect_timeout": 2}
+WAIT_MS = 500  # how long a single-use mark waits for its replica before failing closed
+
+
+class NotReplicated(redis.exceptions.RedisError):
+    """A single-use mark reached no replica in time: the login fails closed (503)."""
 
 
 class RedisUrlError(ValueError):
@@ -106,3 +115,57 @@ def tagged(prefix: str, tag: str, rest: str = "") -> str:
     share a slot (docs/scaling.md lists each key's tag).
     """
     return f"{prefix}{{{tag}}}{rest}"
+
+
+class ReplicaAcks:
+    """How many replicas a single-use mark must reach before it counts.
+
+    Redis replicates asynchronously: a replay-cache entry or a redeemed-code mark
+    acknowledged by a master that dies before passing it on would be forgotten by the
+    replica Sentinel promotes, and the same assertion or code accepted twice. Behind
+    Sentinel (``wanted`` 1) the mark is followed by ``WAIT 1`` in the same round trip while
+    the master has a replica connected (its ``INFO replication``, read at most every
+    ``refresh_seconds``); a master left alone after a failover has no replica to wait for
+    and serves on, said once per refresh in the log (docs/scaling.md).
+    """
+
+    def __init__(self, client: redis.Redis, wanted: int, refresh_seconds: float = 1.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._client = client
+        self.wanted = wanted
+        self._refresh = refresh_seconds
+        self._clock = clock
+        self._needed = wanted
+        self._checked = float("-inf")
+
+    @classmethod
+    def for_url(cls, client: redis.Redis, url: str) -> ReplicaAcks:
+        return cls(client, 1 if urlsplit(url).scheme == SENTINEL_SCHEME else 0)
+
+    def needed(self) -> int:
+        if not self.wanted:
+            return 0
+        now = self._clock()
+        if now - self._checked >= self._refresh:
+            self._checked = now
+            try:
+                info = self._client.info("replication")
+                connected = int(info.get("connected_slaves", 0))
+            except redis.RedisError:
+                connected = self.wanted  # the mark itself will fail, closed
+            self._needed = min(self.wanted, connected)
+            if self._needed < self.wanted:
+                logger.warning("Redis master without replica: single-use marks not replicated")
+        return self._needed
+
+
+def wait_for_replicas(pipe: Any, replicas: int) -> None:
+    """Queue ``WAIT replicas WAIT_MS`` on ``pipe`` (nothing when ``replicas`` is 0)."""
+    if replicas:
+        pipe.execute_command("WAIT", replicas, WAIT_MS)
+
+
+def check_replicated(results: list[Any], replicas: int) -> None:
+    """Raise :class:`NotReplicated` unless the pipeline's last answer (``WAIT``'s) is enough."""
+    if replicas and int(results[-1]) < replicas:
+        raise NotReplicated("a single-use mark reached no replica")
