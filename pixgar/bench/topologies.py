@@ -64,14 +64,16 @@ class RedisClusterServers(_Processes):
         super().__init__("pixgar-cluster-")
         self.cli = _binary("redis-cli")
         self.ports = [free_port() for _ in range(masters)]
+        self.bus_ports = [free_port() for _ in range(masters)]  # not port + 10000: may not exist
 
     @property
     def url(self) -> str:
         return "redis+cluster://" + ",".join(f"127.0.0.1:{port}" for port in self.ports)
 
     def start(self) -> RedisClusterServers:
-        for port in self.ports:
+        for port, bus_port in zip(self.ports, self.bus_ports, strict=True):
             self.spawn(port, "--port", str(port), *EPHEMERAL, "--cluster-enabled", "yes",
+                       "--cluster-port", str(bus_port),
                        "--cluster-config-file", f"nodes-{port}.conf",
                        "--cluster-node-timeout", "2000")
         subprocess.run([self.cli, "--cluster", "create",  # noqa: S603  # redis-cli, our ports
