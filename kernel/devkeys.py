@@ -50,7 +50,8 @@ def ensure_self_signed_cert(
     if cert_path.exists():
         return key_path, cert_path
     key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
-    assert isinstance(key, rsa.RSAPrivateKey)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise TypeError(f"{key_path} holds no RSA private key")
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     now = dt.datetime.now(dt.UTC)
     builder = (
