@@ -54,5 +54,6 @@ def test_every_key_of_a_login_has_a_hash_tag_and_an_expiry(tmp_path, throwaway_r
 
     assert len(keys) >= 8
     for key in keys:
-        assert "{" in key and key.endswith("}"), key
+        assert "{" in key, key
+        assert key.endswith("}"), key
         assert client.ttl(key) > 0, key

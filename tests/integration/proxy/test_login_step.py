@@ -51,9 +51,13 @@ def test_reads_go_to_redis_once_and_writes_leave_together_at_the_end(counted):
 def test_a_step_that_fails_writes_nothing(counted):
     client, _ = counted
 
-    with pytest.raises(RuntimeError), login_step(client):
-        write(client, "pixgar:auth-time:{y}", b"1", 60)
-        raise RuntimeError("the audit could not be written")
+    def failing_step() -> None:
+        with login_step(client):
+            write(client, "pixgar:auth-time:{y}", b"1", 60)
+            raise RuntimeError("the audit could not be written")
+
+    with pytest.raises(RuntimeError):
+        failing_step()
 
     assert client.get("pixgar:auth-time:{y}") is None
 
