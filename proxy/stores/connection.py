@@ -91,15 +91,17 @@ def redis_client(url: str) -> redis.Redis:
     scheme = urlsplit(url).scheme
     if scheme == SENTINEL_SCHEME:
         where = parse_redis_url(url)
-        sentinel = Sentinel(list(where.nodes), sentinel_kwargs=dict(TIMEOUTS), **TIMEOUTS)
-        return sentinel.master_for(where.service_name, db=where.db, password=where.password,
-                                   **TIMEOUTS)
+        sentinel = Sentinel(  # type: ignore[no-untyped-call]  # redis-py: untyped
+            list(where.nodes), sentinel_kwargs=dict(TIMEOUTS), **TIMEOUTS)
+        master: redis.Redis = sentinel.master_for(  # type: ignore[no-untyped-call]
+            where.service_name, db=where.db, password=where.password, **TIMEOUTS)
+        return master
     if scheme == CLUSTER_SCHEME:
         where = parse_redis_url(url)
+        nodes = [ClusterNode(h, p) for h, p in where.nodes]  # type: ignore[no-untyped-call]
         # the same commands as a single server's client, each routed to its slot's node
         return RedisCluster(  # type: ignore[return-value]
-            startup_nodes=[ClusterNode(h, p) for h, p in where.nodes],
-            password=where.password, **TIMEOUTS)
+            startup_nodes=nodes, password=where.password, **TIMEOUTS)
     return redis.Redis.from_url(url, **TIMEOUTS)
 
 
