@@ -92,7 +92,7 @@ def create_app(
     here: run ``pix_core.database.migrate.upgrade(settings.database_url)`` first.
     """
     logging.getLogger("pix_core").setLevel(settings.log_level)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, settings.database_pool)
     if relying_party is None:
         relying_party = OidcRelyingParty(
             RelyingPartyConfig(

@@ -13,6 +13,8 @@
 | ``PIX_MAX_LEVEL`` | ``5`` (highest competence level open to users, 1..8) |
 | ``PIX_TRUSTED_PROXIES`` | ``0``: the client address is the socket's; ``n``: taken from the |
 |                         | ``X-Forwarded-For`` entry ``n`` reverse proxies back (rate limits) |
+| ``DATABASE_POOL_SIZE``, ``DATABASE_POOL_MAX_OVERFLOW``, ``DATABASE_POOL_TIMEOUT`` | |
+|                         | ``GUNICORN_THREADS`` (else 4), ``0``, ``5`` s: kernel/sql/engine.py |
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from urllib.parse import urlsplit
 
 from kernel.devkeys import default_data_dir
 from kernel.secret import Secret, read_secret
+from kernel.sql.engine import PoolSettings
 from pix_core.accounts.adapters.oidc.port import CALLBACK_PATH
 
 
@@ -45,6 +48,7 @@ class PixSettings:
     log_level: str = "INFO"
     max_open_level: int = 5
     trusted_proxies: int = 0  # reverse proxies whose X-Forwarded-For is believed
+    database_pool: PoolSettings = PoolSettings()  # DATABASE_POOL_* (kernel/sql/engine.py)
 
     @property
     def issuer(self) -> str:
@@ -75,7 +79,15 @@ class PixSettings:
             log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
             max_open_level=_max_level(env),
             trusted_proxies=_count(env, "PIX_TRUSTED_PROXIES"),
+            database_pool=_pool(env),
         )
+
+
+def _pool(env: Mapping[str, str]) -> PoolSettings:
+    try:
+        return PoolSettings.from_env(env)
+    except ValueError as error:
+        raise SettingsError(str(error)) from None
 
 
 def database_url_from_env(environ: Mapping[str, str] | None = None) -> str:

@@ -70,6 +70,10 @@ def add_parser(commands: Any) -> None:
     bench.add_argument("--server-times", action="store_true",
                        help="gunicorn access logs on every server (path, status, duration: "
                             "costs a little CPU on both sides): server time per endpoint")
+    bench.add_argument("--behind-haproxy", type=int, default=0, metavar="N",
+                       help="ours as N proxies and N pix_cores behind HAProxy (TLS ended "
+                            "there, round-robin per request, no stickiness); CPU per login "
+                            "sums the N servers of a role, HAProxy's shown apart")
     bench.add_argument("--keep", action="store_true",
                        help="keep the run's directory (server logs, keys) and say where")
     bench.set_defaults(run=run_command)
