@@ -50,6 +50,7 @@ from proxy.errors import OidcRequestRejected
 from proxy.login_correlation import start_login
 from proxy.metrics import REPLAYS, timed
 from proxy.observed import audit_authorization_refusal, audit_backend_error, audit_release
+from proxy.oidc.id_tokens import sign_id_tokens_with_openssl
 from proxy.plugins.gar_frontend import LOGIN_HINT
 from proxy.release_policy import PolicyFilteredClaims, allowed_claims, releasing_for
 from proxy.rotation import published_jwks
@@ -105,6 +106,7 @@ class PixOpenIDProvider(OpenIDConnectFrontend):
             conf["db_uri"], db_name="satosa", collection="userinfo", ttl=claims_ttl))
         self.audit = AuditLog(conf["audit"]) if conf.get("audit") else None
         self.provider.userinfo = Userinfo(self.user_db)
+        sign_id_tokens_with_openssl(self.provider)  # proxy/oidc/id_tokens.py
         self._redis = redis_client(conf["db_uri"])
         self._code_ttl = int(provider_config.get("authorization_code_lifetime", 600))
         self._token_ttl = claims_ttl

@@ -1,0 +1,1 @@
+"""The OpenID Provider's own parts (pyop does the protocol)."""
