@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import io
 import logging
 import os
@@ -155,10 +156,8 @@ class _Stream(io.RawIOBase):
 def check_siecle(data: bytes, filename: str, seekable: bool) -> None:
     """A roster or ``SiecleImportError``: any other exception propagates (a crash)."""
     stream: Any = io.BytesIO(data) if seekable else _Stream(data)
-    try:
+    with contextlib.suppress(SiecleImportError):
         read_roster_file(stream, filename)
-    except SiecleImportError:
-        pass
 
 
 # -- target 2: the proxy's ACS ----------------------------------------------------------

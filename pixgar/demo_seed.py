@@ -15,6 +15,7 @@ from gar_sim.users import SCHOOL_NAME, SCHOOL_UAI
 from kernel.clock import Clock
 from kernel.devkeys import ensure_random_secret
 from kernel.sql.engine import make_engine
+from kernel.stored import NotStored
 from pix_core.accounts.domain.passwords import hash_password, verify_password
 from pix_core.campaigns.adapters.target_catalog import ContentCatalog
 from pix_core.campaigns.usecases.create_campaign import create_campaign
@@ -63,11 +64,15 @@ def seed_demo(database_url: str, data_dir: Path) -> DemoSeed:
                 users=uow.users, methods=uow.methods, memberships=uow.memberships,
                 clock=clock, new_password=lambda: password)
             method = uow.methods.find_pix_by_email(DEMO_ADMIN_EMAIL)
-            assert method is not None
+            if method is None:
+                raise LookupError("the demo administrator just added is not found")
             if not verify_password(password, method.password_hash):
                 uow.methods.update(replace(method, password_hash=hash_password(password)))
             organization = uow.organizations.get_by_uai(SCHOOL_UAI)
-            assert organization is not None and organization.id is not None
+            if organization is None:
+                raise LookupError("the demo school just added is not found")
+            if organization.id is None:
+                raise NotStored(organization)
             campaign = next((c for c in uow.campaigns.list_for_organization(organization.id)
                              if c.name == DEMO_CAMPAIGN_NAME and not c.is_archived), None)
             if campaign is None:

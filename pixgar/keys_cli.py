@@ -86,7 +86,9 @@ def execute(args: argparse.Namespace, environ: Mapping[str, str] | None = None,
         status = _status(keyring, kinds)
         _print(args, {"ok": True, "keys": status}, _status_lines(status))
         return 0
-    assert family is not None
+    if family is None:  # argparse asks for it on every step but status
+        print(f"pixgar keys {step}: name a key family", file=sys.stderr)
+        return 2
     delays = {"next": {}, "activate": activate_delays(settings),
               "retire": retire_delays(settings)}[step]
     refusals = [r for r in (keyring.refusal(step, kind, delays.get(kind, _zero()))

@@ -46,7 +46,8 @@ def gunicorn_options(default_port: int) -> dict[str, Any]:
     microseconds) in that file; ``pixgar bench --server-times`` reads it.
     """
     options: dict[str, Any] = {
-        "bind": f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', default_port)}",
+        # every interface by default: in its container, the published port is the boundary
+        "bind": f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', default_port)}",  # noqa: S104
         "workers": int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count())),
         "worker_class": "gthread",
         "threads": int(os.environ.get("GUNICORN_THREADS", 4)),

@@ -74,7 +74,8 @@ def run_siecle_import(path: str, uai: str, database_url: str, *, clock: Clock | 
     out, err = out or sys.stdout, err or sys.stderr
     try:
         size = Path(path).stat().st_size
-        raw = open(path, "rb")  # closed by the with below
+        raw = open(path, "rb")  # noqa: SIM115  closed by the `with raw` below, after the
+        # open's own OSError was told apart from the import's
     except OSError as error:
         print(f"pixgar: fichier illisible : {error.strerror or error}", file=err)
         return 2

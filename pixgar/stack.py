@@ -119,7 +119,7 @@ def _write_simulator_metadata(env: dict[str, str], data_dir: Path) -> Path:
     env.setdefault("GAR_SIM_SP_METADATA", str(sp_metadata))
     sim = settings_from_env(env)
     idp_metadata = data_dir / "gar-sim-idp-metadata.xml"
-    if env.get("GAR_METADATA_SIGNING_CERT", None) == "":  # explicitly unpinned
+    if env.get("GAR_METADATA_SIGNING_CERT") == "":  # explicitly unpinned
         idp_metadata.write_text(idp_metadata_xml(sim), encoding="utf-8")
     else:
         env.setdefault("GAR_METADATA_SIGNING_CERT", str(metadata_signing_key_paths(sim)[1]))

@@ -11,6 +11,7 @@ batch by batch, so that both see the same machine.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -55,10 +56,8 @@ class DriverPool:
 
     def close(self) -> None:
         for connection in self.connections:
-            try:
+            with contextlib.suppress(OSError):
                 connection.send(("stop",))
-            except OSError:
-                pass
         for process in self.processes:
             process.join(timeout=10)
             if process.is_alive():

@@ -131,7 +131,7 @@ def relaxed_relay_state() -> contextlib.AbstractContextManager[Any]:
     """The simulator without the GAR's RelayState rule (stock sends a random RelayState)."""
     import gar_sim.idp
 
-    return mock.patch.object(gar_sim.idp, "relay_state_matches", lambda relay, url: True)
+    return mock.patch.object(gar_sim.idp, "relay_state_matches", return_value=True)
 
 
 def serve_stock() -> int:

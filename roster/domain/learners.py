@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from typing import Any
 
+from kernel.stored import NotStored
 from roster.domain.matching import RosterEntry
 
 _UAI = re.compile(r"^[0-9]{7}[A-Z]$")
@@ -97,7 +98,8 @@ class Learner(LearnerData):
 
     def roster_entry(self) -> RosterEntry:
         """What :func:`~roster.domain.matching.find_learner` needs."""
-        assert self.id is not None
+        if self.id is None:
+            raise NotStored(self)
         return RosterEntry(
             learner_id=self.id,
             ine=self.ine,

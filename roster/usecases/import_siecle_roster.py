@@ -6,6 +6,7 @@ import logging
 from typing import BinaryIO
 
 from kernel.clock import Clock
+from kernel.stored import NotStored
 from roster.domain.errors import ErrorCode, SiecleImportError
 from roster.domain.learners import Organization, is_valid_uai, normalize_uai
 from roster.domain.ports import RosterFileReader, RosterUnitOfWork
@@ -38,7 +39,8 @@ def import_siecle_roster(
         learners = validate_roster(roster, uai)
         with uow:
             organization, created = _organization(uow, uai, clock, create_organization)
-            assert organization.id is not None
+            if organization.id is None:
+                raise NotStored(organization)
             now = clock()
             plan = plan_roster(organization.id, uow.learners.list_all(organization.id),
                                learners, now)

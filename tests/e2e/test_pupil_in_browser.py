@@ -29,7 +29,8 @@ def test_pupil_clicks_pix_in_the_mediacentre_and_sees_the_profile(demo, chromium
 
     text = page.inner_text("body")
     assert "Vous avez 16 compétences à tester" in text
-    assert "Léa" in text and "Lefèvre" in text
+    assert "Léa" in text
+    assert "Lefèvre" in text
     assert "1024" in text
     for competence in PIX_FRAMEWORK.competences:
         assert competence.name in text

@@ -16,7 +16,8 @@ BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "login_vs_stock
 
 def load_benchmark():
     spec = importlib.util.spec_from_file_location("login_vs_stock_satosa", BENCHMARK)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # its dataclasses look their module up there
     spec.loader.exec_module(module)

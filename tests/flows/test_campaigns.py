@@ -74,7 +74,8 @@ def teacher_session(stack, capsys):
     login = session.get(f"{pix}/orga/connexion")
     done = submit(session, login, "/orga/connexion", email=TEACHER,
                   password=password.group(1) if password else "")
-    assert done.status_code == 200 and done.url == f"{pix}/orga", done.text[:500]
+    assert done.status_code == 200, done.text[:500]
+    assert done.url == f"{pix}/orga"
     return session
 
 
@@ -102,10 +103,12 @@ def test_a_campaign_from_creation_to_shared_results(stack, roster, capsys):
         browser = Browser(stack, *routed_session(dict(stack.apps)))
         mediacentre = browser.open_mediacentre(user_id)
         profile = browser.post_saml(browser.click_pix(mediacentre))
-        assert profile.url.endswith("/profil") and 'href="/parcours"' in profile.text
+        assert profile.url.endswith("/profil")
+        assert 'href="/parcours"' in profile.text
         parcours = browser.session.get(f"{pix}/parcours")
         landing = submit(browser.session, parcours, "/parcours", code=code.lower())
-        assert landing.url == f"{pix}/campagnes/{code}" and "Je commence" in landing.text
+        assert landing.url == f"{pix}/campagnes/{code}"
+        assert "Je commence" in landing.text
         after = submit(browser.session, landing, f"/campagnes/{code}")
         if "avant-de-commencer" in after.url:  # the proxy did not match: the form
             birth = next(p for p in ROSTER if p.ine and p.first_name == first).birthdate

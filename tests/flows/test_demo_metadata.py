@@ -74,13 +74,16 @@ def test_the_stack_pins_the_simulators_metadata_signing_certificate(stack):
     left = accepted.valid_until - dt.datetime.now(dt.UTC)
     assert PUBLISHED_VALIDITY - dt.timedelta(days=1) < left <= PUBLISHED_VALIDITY
     status = readyz_metadata(stack.apps[stack.env["PROXY_BASE_URL"]])
-    assert status["ok"] and status["verified"] is True and status["digest"] == accepted.digest
+    assert status["ok"]
+    assert status["verified"] is True
+    assert status["digest"] == accepted.digest
 
 
 def test_a_pupil_logs_in_through_the_pinned_stack(stack, browser):
     _, profile = login(browser)
 
-    assert profile.status_code == 200 and profile.url.endswith("/profil")
+    assert profile.status_code == 200
+    assert profile.url.endswith("/profil")
 
 
 def test_the_simulator_serves_the_signed_metadata_and_a_refresh_from_its_url_accepts_it(
@@ -111,10 +114,14 @@ def test_the_simulator_serves_the_signed_metadata_and_a_refresh_from_its_url_acc
         thread.join()
 
     (first_status, first), (second_status, second) = answers
-    assert first_status == 0 and first["status"] == "accepted" and first["verified"]
-    assert first["changed"] and first["warnings"] == []
+    assert first_status == 0
+    assert first["status"] == "accepted"
+    assert first["verified"]
+    assert first["changed"]
+    assert first["warnings"] == []
     assert last_good.read_bytes() == served.get_data()
-    assert second_status == 0 and not second["changed"]  # the same bytes all day
+    assert second_status == 0
+    assert not second["changed"]
 
 
 def _another_key(sim):
@@ -170,7 +177,8 @@ def test_a_restart_keeps_the_last_good_copy_when_the_source_is_refused(
     restarted = build_stack(env)
 
     status = readyz_metadata(restarted.apps[env["PROXY_BASE_URL"]])
-    assert status["verified"] is True and status["digest"] == verify_metadata(
+    assert status["verified"] is True
+    assert status["digest"] == verify_metadata(
         good, load_pins(Path(env["GAR_METADATA_SIGNING_CERT"]))).digest
     assert any("GAR metadata source refused at start (bad_signature" in r.getMessage()
                for r in caplog.records)
@@ -191,12 +199,14 @@ def test_the_unpinned_development_path_stays_available_on_explicit_request(
         tmp_path, redis_url, redis_key):
     env = fresh_demo_env(tmp_path / "demo", redis_url, redis_key, GAR_METADATA_SIGNING_CERT="")
     source = Path(env["GAR_IDP_METADATA"]).read_bytes()
-    assert env["GAR_METADATA_SIGNING_CERT"] == "" and b"Signature>" not in source
+    assert env["GAR_METADATA_SIGNING_CERT"] == ""
+    assert b"Signature>" not in source
 
     unpinned = build_stack(env)
 
     status = readyz_metadata(unpinned.apps[env["PROXY_BASE_URL"]])
-    assert status["ok"] and status["verified"] is False
+    assert status["ok"]
+    assert status["verified"] is False
     url = f"https://127.0.0.1:{free_port()}/metadata"  # no last good copy without a pin
     with pytest.raises(ConfigurationError) as refused:
         build_stack({**env, "GAR_IDP_METADATA": url})

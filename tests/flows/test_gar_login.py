@@ -29,7 +29,8 @@ def assert_profile_of(page, user_id: str) -> None:
     assert page.status_code == 200
     assert page.url.endswith("/profil")
     assert "Vous avez 16 compétences à tester" in page.text
-    assert user.pre in page.text and user.nom in page.text
+    assert user.pre in page.text
+    assert user.nom in page.text
     assert "1024" in page.text
     for area in PIX_FRAMEWORK.areas:
         assert area.name in page.text
@@ -41,7 +42,8 @@ def login(browser, user_id: str = PUPIL, mode: str = "sp"):
     mediacentre = browser.open_mediacentre(user_id)
     assert mediacentre.status_code == 200
     autopost = browser.click_pix(mediacentre, mode=mode)
-    assert autopost.status_code == 200 and "SAMLResponse" in autopost.text
+    assert autopost.status_code == 200
+    assert "SAMLResponse" in autopost.text
     return autopost, browser.post_saml(autopost)
 
 
@@ -59,13 +61,15 @@ def test_first_visit_creates_an_account_and_the_next_reaches_it(stack, browser, 
     before = count_users(pix_db)
 
     first = fresh_ido_login(browser, gar, "noe-garcon", ido)
-    assert first.url.endswith("/profil") and "Nouvelle-Arrivée" in first.text
+    assert first.url.endswith("/profil")
+    assert "Nouvelle-Arrivée" in first.text
     assert count_users(pix_db) == before + 1
     assert accounts_named(pix_db, "Inès", "Nouvelle-Arrivée") == 1
 
     again = type(browser)(stack, *_fresh_session(stack))
     second = fresh_ido_login(again, gar, "noe-garcon", ido)
-    assert second.url.endswith("/profil") and "Nouvelle-Arrivée" in second.text
+    assert second.url.endswith("/profil")
+    assert "Nouvelle-Arrivée" in second.text
     assert count_users(pix_db) == before + 1
 
 

@@ -14,7 +14,8 @@ BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "saml_crypto.py
 
 def load_benchmark():
     spec = importlib.util.spec_from_file_location("saml_crypto_benchmark", BENCHMARK)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)

@@ -31,7 +31,8 @@ def test_the_sp_metadata_is_built_once_then_again_after_ten_minutes(proxy_with, 
     first, second = client.get(url), client.get(url)
 
     assert first.status_code == second.status_code == 200
-    assert first.data == second.data and b"EntityDescriptor" in first.data
+    assert first.data == second.data
+    assert b"EntityDescriptor" in first.data
     assert first.headers["Content-Type"].startswith("text/xml")
     assert len(built) == 1
     now[0] += gar_frontend.METADATA_REBUILD_SECONDS
@@ -56,4 +57,5 @@ def test_the_encryption_key_lists_only_algorithms_the_proxy_decrypts(stack):
                           "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p",
                           "http://www.w3.org/2009/xmlenc11#rsa-oaep"]
     assert set(advertised) <= ACCEPTED_CONTENT_ENCRYPTIONS | ACCEPTED_KEY_TRANSPORTS
-    assert signing and not any(kd.encryption_method for kd in signing)
+    assert signing
+    assert not any(kd.encryption_method for kd in signing)

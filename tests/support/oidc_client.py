@@ -148,7 +148,8 @@ class OidcClient:
         bearer = {"Authorization": f"Bearer {access_token}"}
         if how == "header-post":
             request = self.session.prepare_request(requests.Request("POST", url, bearer))
-            assert "Content-Type" not in request.headers and not request.body
+            assert "Content-Type" not in request.headers
+            assert not request.body
             return self.session.send(request)
         return self.session.get(url, headers=bearer)
 

@@ -2,14 +2,29 @@
 
 ``lint-imports`` (``[tool.importlinter]`` in pyproject.toml, docs/adr/0012 and 0016) checks
 the graph with indirect imports; these tests read every module's own imports, walk every
-sub-package (a new context is covered the day it is created) and check that the list of
-I/O libraries the contract forbids keeps up with the dependencies.
+sub-package at any depth (a new context, or a package nested in one, is covered the day it
+is created) and keep the contract's list of I/O libraries equal to the locked dependencies.
+
+What counts as I/O, and why:
+- every module of requirements/lock.txt (what runs in production) but ``COMPUTING_ONLY``:
+  a domain that needs a new library says so here, with the reason it does no I/O;
+- the standard library's network (``socket``, ``ssl``, ``http``, ``urllib.request``, mail
+  and file-transfer clients, ``asyncio``), processes (``subprocess``, ``multiprocessing``),
+  databases (``sqlite3``, ``dbm``, ``shelve``) and file system (``os``, ``pathlib``,
+  ``shutil``, ``tempfile``, ``glob``): settings, files and the environment reach a use case
+  as arguments, read by an adapter. ``os`` is forbidden whole: ``os.environ`` and
+  ``os.open`` are the hidden inputs this rule is about, and the domain needs no path.
+- allowed: ``io`` (``StringIO`` builds a CSV in memory), ``logging`` (events without
+  personal data; the handlers that write them are configured by the application),
+  ``random``/``secrets``/``hashlib`` (computation), ``datetime`` (values; the clock itself
+  is passed in).
 """
 
 from __future__ import annotations
 
 import ast
 import re
+import sys
 import tomllib
 from importlib.metadata import packages_distributions
 from pathlib import Path
@@ -19,10 +34,17 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PURE_PACKAGES = ("pix_core", "roster")
 PURE_LAYERS = ("domain", "usecases")
-COMPUTING_ONLY = {"rapidfuzz"}  # dependencies that do no I/O: the roster's name matching
-STANDARD_IO_CHECKED_BY_THE_CONTRACT = {"socket", "ssl", "sqlite3", "http", "subprocess"}
-STANDARD_IO = STANDARD_IO_CHECKED_BY_THE_CONTRACT | {
-    "urllib.request", "smtplib", "shelve", "dbm", "ftplib", "asyncio"}
+COMPUTING_ONLY = {  # locked modules a domain may import: they only compute
+    "rapidfuzz",  # Levenshtein distance: the roster's name matching
+    "typing_extensions", "annotated_types", "typing_inspection",  # type annotations
+    "sortedcontainers",  # sorted collections in memory
+}
+STANDARD_IO_CHECKED_BY_THE_CONTRACT = {
+    "socket", "ssl", "http", "smtplib", "ftplib", "poplib", "imaplib", "socketserver", "xmlrpc",
+    "wsgiref", "asyncio", "select", "selectors", "subprocess", "multiprocessing", "sqlite3",
+    "dbm", "shelve", "os", "pathlib", "shutil", "tempfile", "glob", "fileinput", "mmap"}
+# import-linter takes only top-level external modules: these sub-modules are checked here
+STANDARD_IO = STANDARD_IO_CHECKED_BY_THE_CONTRACT | {"urllib.request"}
 ADAPTER_PARTS = {"adapters", "reading", "sql"}  # pix_core's and the roster's I/O sub-packages
 LAZY_IMPORTS_ALLOWED = {
     # prometheus_client.multiprocess is read only in multiprocess mode (gunicorn workers)
@@ -56,12 +78,54 @@ def pure_modules() -> list[Path]:
                   if set(path.relative_to(ROOT).parts[:-1]) & set(PURE_LAYERS))
 
 
+def pure_packages() -> list[str]:
+    """Every ``domain`` and ``usecases`` package of pix_core and the roster, at any depth."""
+    return sorted(".".join(path.parent.relative_to(ROOT).parts)
+                  for package in PURE_PACKAGES for layer in PURE_LAYERS
+                  for path in (ROOT / package).rglob(f"{layer}/__init__.py"))
+
+
+def matches(expression: str, module: str) -> bool:
+    """import-linter's module expressions: ``*`` one level, ``**`` one level or more."""
+    pattern = r"\.".join({"*": r"[^.]+", "**": r"[^.]+(?:\.[^.]+)*"}.get(part, re.escape(part))
+                         for part in expression.split("."))
+    return re.fullmatch(pattern, module) is not None
+
+
+def lock_modules() -> set[str]:
+    """The top-level modules of the distributions requirements/lock.txt installs."""
+    lock = (ROOT / "requirements" / "lock.txt").read_text(encoding="utf-8")
+    locked = {name.lower().replace("_", "-")
+              for name in re.findall(r"^([A-Za-z0-9_.-]+)==", lock, flags=re.MULTILINE)}
+    return {module for module, distributions in packages_distributions().items()
+            if {d.lower().replace("_", "-") for d in distributions} & locked
+            and module.isidentifier() and not module.startswith("_")}
+
+
 def test_every_context_s_domain_and_use_cases_are_walked():
     contexts = {path.parent.name for path in (ROOT / "pix_core").glob("*/domain")}
     assert {"accounts", "orga", "evaluation", "campaigns", "shared"} <= contexts
     walked = {path.relative_to(ROOT).parts[:2] for path in pure_modules()}
     assert {("pix_core", context) for context in contexts} <= walked
     assert {("roster", "domain"), ("roster", "usecases")} <= walked
+
+
+def test_the_contract_covers_every_domain_and_use_case_package_at_any_depth():
+    (contract,) = [c for c in pyproject()["tool"]["importlinter"]["contracts"]
+                   if c["name"] == "Domains and use cases do no I/O"]
+    found = pure_packages()
+    assert "pix_core.shared.domain" in found  # the walk works
+    assert "roster.usecases" in found
+    uncovered = [package for package in found
+                 if not any(matches(e, package) for e in contract["source_modules"])]
+    assert uncovered == []
+
+
+def test_module_expressions_match_as_import_linter_does():
+    assert matches("pix_core.**.domain", "pix_core.accounts.domain")
+    assert matches("pix_core.**.domain", "pix_core.certification.sessions.domain")
+    assert not matches("pix_core.**.domain", "pix_core.domain")
+    assert not matches("pix_core.*.domain", "pix_core.a.b.domain")
 
 
 @pytest.mark.parametrize("path", pure_modules(), ids=lambda p: str(p.relative_to(ROOT)))
@@ -74,16 +138,19 @@ def test_domains_and_use_cases_import_no_io_library_and_no_adapter(path):
             f"{path.relative_to(ROOT)}:{line} imports the adapter {name}")
 
 
-def test_the_contract_forbids_every_io_dependency():
-    """A new runtime dependency is forbidden to the domains unless it is known to do no I/O."""
-    wanted = {re.split(r"[\[<>=!~ ]", requirement)[0].lower().replace("_", "-")
-              for requirement in pyproject()["project"]["dependencies"]}
-    modules = {module for module, distributions in packages_distributions().items()
-               if {d.lower().replace("_", "-") for d in distributions} & wanted
-               and module.isidentifier() and not module.startswith("_")}
-    assert "werkzeug" in modules and "saml2" in modules  # the lookup works
+def test_the_contract_forbids_every_locked_module_that_may_do_io():
+    """A new locked module is forbidden to the domains unless it is known to do no I/O."""
+    modules = lock_modules()
+    assert {"werkzeug", "saml2", "urllib3", "rapidfuzz"} <= modules  # the lookup works
     assert modules - COMPUTING_ONLY - io_libraries() == set()
-    assert STANDARD_IO_CHECKED_BY_THE_CONTRACT <= io_libraries()
+    assert COMPUTING_ONLY & io_libraries() == set()
+    assert io_libraries() >= STANDARD_IO_CHECKED_BY_THE_CONTRACT
+
+
+def test_the_contract_names_no_module_that_is_gone():
+    """Each forbidden name is a locked module or a standard I/O module: no stale entry."""
+    assert io_libraries() - lock_modules() - STANDARD_IO_CHECKED_BY_THE_CONTRACT == set()
+    assert {name.split(".")[0] for name in STANDARD_IO} <= set(sys.stdlib_module_names)
 
 
 @pytest.mark.parametrize("package", ["pix_core", "roster", "kernel"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kernel.clock import Clock
+from kernel.stored import NotStored
 from pix_core.accounts.domain.errors import UserNotFound
 from pix_core.accounts.domain.repositories import AuthenticationMethodRepository, UserRepository
 from pix_core.accounts.domain.users import AuthenticationMethod, GarIdentity, IdentityProvider, User
@@ -27,7 +28,8 @@ def login_with_gar(
     method = methods.find(IdentityProvider.GAR, identity.sub)
     if method is None:
         user = users.add(User.new(identity.first_name, identity.last_name, now))
-        assert user.id is not None
+        if user.id is None:
+            raise NotStored(user)
         methods.add(AuthenticationMethod.for_gar(user.id, identity.sub, identity.school, now))
         return GarLogin(user, created=True)
     existing = users.get(method.user_id)

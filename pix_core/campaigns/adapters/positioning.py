@@ -11,6 +11,7 @@ import random
 from collections.abc import Sequence
 
 from kernel.clock import Clock
+from kernel.stored import NotStored
 from pix_core.campaigns.domain.participations import AssessmentResult
 from pix_core.evaluation.domain.assessments import (
     AssessmentKind,
@@ -31,7 +32,7 @@ class PositioningAssessments:
                  rng: random.Random | None = None,
                  max_open_level: int = DEFAULT_MAX_OPEN_LEVEL) -> None:
         self.repos, self.content, self.clock = repos, content, clock
-        self.rng = rng or random.Random()
+        self.rng = rng or random.Random()  # noqa: S311  orders challenges, guards no secret
         self.max_open_level = max_open_level
 
     def start(self, user_id: int, target_skill_ids: Sequence[str],
@@ -40,7 +41,8 @@ class PositioningAssessments:
             self.repos, self.content, self.clock, self.rng, user_id=user_id,
             target_skill_ids=target_skill_ids, kind=AssessmentKind.CAMPAIGN,
             campaign_participation_id=campaign_participation_id)
-        assert assessment.id is not None
+        if assessment.id is None:
+            raise NotStored(assessment)
         return assessment.id
 
     def is_completed(self, assessment_id: int) -> bool:

@@ -13,6 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
+from kernel.stored import NotStored
 from pix_core.campaigns.domain.campaigns import Campaign
 from pix_core.campaigns.domain.errors import NotReadyToShare
 
@@ -48,7 +49,8 @@ class CampaignParticipation:
     @classmethod
     def start(cls, campaign: Campaign, user_id: int, learner_id: int | None,
               now: datetime) -> CampaignParticipation:
-        assert campaign.id is not None
+        if campaign.id is None:
+            raise NotStored(campaign)
         return cls(None, campaign.id, user_id, learner_id, ParticipationStatus.STARTED, now)
 
     def with_assessment(self, assessment_id: int) -> CampaignParticipation:

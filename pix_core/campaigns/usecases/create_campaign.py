@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from kernel.clock import Clock
+from kernel.stored import NotStored
 from pix_core.campaigns.domain.campaigns import (
     MAX_CODE_ATTEMPTS,
     Campaign,
@@ -35,7 +36,8 @@ def create_campaign(
 ) -> Campaign:
     """Any member may create; ``InvalidCampaign`` without a name or a known target."""
     organization, _ = authorize_member(user_id, uai, organizations, memberships)
-    assert organization.id is not None
+    if organization.id is None:
+        raise NotStored(organization)
     name = " ".join(name.split())[:MAX_NAME_LENGTH]
     if not name:
         raise InvalidCampaign("name_missing")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kernel.clock import Clock
+from kernel.stored import NotStored
 from pix_core.campaigns.domain.campaigns import Campaign, CampaignRepository, normalize_code
 from pix_core.campaigns.domain.errors import (
     AlreadyParticipating,
@@ -54,7 +55,8 @@ def join_campaign(
 ) -> JoinOutcome:
     """``CampaignNotFound`` / ``CampaignArchived`` (for a new participation)."""
     campaign = find_campaign(campaigns, code)
-    assert campaign.id is not None
+    if campaign.id is None:
+        raise NotStored(campaign)
     existing = participations.find(campaign.id, user_id)
     if existing is not None:
         return JoinOutcome(campaign, existing)
@@ -72,9 +74,11 @@ def join_campaign(
             CampaignParticipation.start(campaign, user_id, learner_id, clock()))
     except AlreadyParticipating:  # another tab was faster
         found = participations.find(campaign.id, user_id)
-        assert found is not None
+        if found is None:  # gone again since: the refusal stands
+            raise
         return JoinOutcome(campaign, found)
-    assert participation.id is not None
+    if participation.id is None:
+        raise NotStored(participation)
     assessment_id = assessments.start(user_id, campaign.target_skill_ids, participation.id)
     participation = participation.with_assessment(assessment_id)
     participations.update(participation)

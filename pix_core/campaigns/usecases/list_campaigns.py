@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kernel.stored import NotStored
 from pix_core.campaigns.domain.campaigns import Campaign, CampaignRepository
 from pix_core.campaigns.domain.participations import ParticipationRepository
 from pix_core.orga.domain.memberships import Membership, MembershipRepository
@@ -36,7 +37,8 @@ def list_campaigns(
 ) -> CampaignList:
     """Active campaigns first, newest first."""
     organization, membership = authorize_member(user_id, uai, organizations, memberships)
-    assert organization.id is not None
+    if organization.id is None:
+        raise NotStored(organization)
     found = campaigns.list_for_organization(organization.id)
     counts = participations.count_by_campaign([c.id for c in found if c.id is not None])
     found.sort(key=lambda c: (c.is_archived, -c.created_at.timestamp(), c.code))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kernel.clock import Clock
+from kernel.stored import NotStored
 from pix_core.campaigns.domain.campaigns import CampaignRepository
 from pix_core.campaigns.domain.errors import NotReadyToShare, ParticipationNotFound
 from pix_core.campaigns.domain.participations import (
@@ -25,7 +26,8 @@ def share_campaign_results(
 ) -> CampaignParticipation:
     """Only the pupil's own participation, only once the assessment is done."""
     campaign = find_campaign(campaigns, code)
-    assert campaign.id is not None
+    if campaign.id is None:
+        raise NotStored(campaign)
     participation = participations.find(campaign.id, user_id)
     if participation is None:
         raise ParticipationNotFound()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kernel.stored import NotStored
 from pix_core.campaigns.domain.campaigns import Campaign, CampaignRepository, normalize_code
 from pix_core.campaigns.domain.dashboard import (
     ClassGroup,
@@ -63,7 +64,8 @@ def show_campaign_dashboard(
 ) -> Dashboard:
     organization, membership, campaign = campaign_of_organization(
         user_id, uai, code, organizations, memberships, campaigns)
-    assert campaign.id is not None
+    if campaign.id is None:
+        raise NotStored(campaign)
     lines = dashboard_lines(participations.participants(campaign.id),
                             len(campaign.target_skill_ids))
     return Dashboard(organization, membership, campaign, lines)

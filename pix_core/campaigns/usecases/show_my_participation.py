@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kernel.stored import NotStored
 from pix_core.campaigns.domain.campaigns import Campaign, CampaignRepository
 from pix_core.campaigns.domain.participations import (
     CampaignAssessments,
@@ -48,7 +49,8 @@ def show_my_participation(
     assessments: CampaignAssessments,
 ) -> MyParticipation:
     campaign = find_campaign(campaigns, code)
-    assert campaign.id is not None
+    if campaign.id is None:
+        raise NotStored(campaign)
     participation = participations.find(campaign.id, user_id)
     in_progress = None
     if participation is not None:

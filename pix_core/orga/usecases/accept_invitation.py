@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kernel.clock import Clock
+from kernel.stored import NotStored
 from pix_core.accounts.domain.passwords import MAX_PASSWORD_LENGTH, hash_password, verify_password
 from pix_core.accounts.domain.repositories import AuthenticationMethodRepository, UserRepository
 from pix_core.accounts.domain.users import AuthenticationMethod, User
@@ -63,7 +64,8 @@ def accept_invitation(
         user = users.find_by_email(invitation.email)
         if user is None:
             user = users.add(User.new(first, last, now, email=invitation.email))
-        assert user.id is not None
+        if user.id is None:
+            raise NotStored(user)
         user_id = user.id
         methods.add(AuthenticationMethod.for_pix(user_id, invitation.email,
                                                  hash_password(new_account.password), now))

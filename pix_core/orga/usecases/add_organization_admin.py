@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kernel.clock import Clock
+from kernel.stored import NotStored
 from pix_core.accounts.domain.passwords import generate_temporary_password, hash_password
 from pix_core.accounts.domain.repositories import AuthenticationMethodRepository, UserRepository
 from pix_core.accounts.domain.users import AuthenticationMethod, User, normalize_email
@@ -46,7 +47,8 @@ def add_organization_admin(
     organization_created = organization is None
     if organization is None:
         organization = organizations.add(Organization.new(uai, now, organization_name))
-    assert organization.id is not None
+    if organization.id is None:
+        raise NotStored(organization)
     password: str | None = None
     user_created = False
     method = methods.find_pix_by_email(email)
@@ -57,7 +59,8 @@ def add_organization_admin(
         if user is None:
             user = users.add(User.new(first_name, last_name, now, email=email))
             user_created = True
-        assert user.id is not None
+        if user.id is None:
+            raise NotStored(user)
         user_id, password = user.id, new_password()
         methods.add(AuthenticationMethod.for_pix(user_id, email, hash_password(password), now))
     membership = memberships.find(user_id, organization.id)

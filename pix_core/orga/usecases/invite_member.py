@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kernel.clock import Clock
+from kernel.stored import NotStored
 from pix_core.accounts.domain.users import normalize_email
 from pix_core.orga.domain.errors import InvitationRefused
 from pix_core.orga.domain.invitations import (
@@ -56,7 +57,8 @@ def invite_member(
 ) -> InvitationSent:
     """ADMIN only. ``InvitationRefused`` for an invalid address or an existing member."""
     organization, _ = authorize_member(user_id, uai, organizations, memberships, admin=True)
-    assert organization.id is not None
+    if organization.id is None:
+        raise NotStored(organization)
     email = normalize_email(email)
     if not valid_email(email):
         raise InvitationRefused("invalid_email")

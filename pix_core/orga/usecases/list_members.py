@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kernel.stored import NotStored
 from pix_core.orga.domain.invitations import (
     Invitation,
     InvitationRepository,
@@ -36,6 +37,7 @@ def list_members(
     """ADMIN only: the members and the pending invitations."""
     organization, membership = authorize_member(user_id, uai, organizations, memberships,
                                                 admin=True)
-    assert organization.id is not None
+    if organization.id is None:
+        raise NotStored(organization)
     return MembersPage(organization, membership, members.members(organization.id),
                        invitations.list_pending(organization.id))

@@ -36,12 +36,15 @@ def test_report_counts_releases_by_claim_and_school_and_refusals(browser, audite
     code, result = report()
 
     assert code == 0
-    assert result["released"] == 2 and result["refused"] == 1
+    assert result["released"] == 2
+    assert result["refused"] == 1
     assert result["by_client"] == {"pix": 2}
     assert result["by_school"] == {SCHOOL_UAI: 2}
-    assert result["by_claim"]["sub"] == 2 and result["by_claim"]["siecle_ine"] == 1
+    assert result["by_claim"]["sub"] == 2
+    assert result["by_claim"]["siecle_ine"] == 1
     assert result["refusals_by_reason"] == {"replayed_assertion": 1}
-    assert result["releases_checked_against_policy"] == 2 and result["anomalies"] == []
+    assert result["releases_checked_against_policy"] == 2
+    assert result["anomalies"] == []
     assert report("--uai", "0000000X")[1]["released"] == 0
     assert report("--client", "pix")[1]["released"] == 2
 

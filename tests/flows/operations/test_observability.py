@@ -81,12 +81,15 @@ def test_json_logs_parse_and_follow_a_login_from_pix_core_to_the_proxy(browser):
 
     assert profile.status_code == 200
     entries = [json.loads(line) for line in stream.getvalue().splitlines()]
-    assert entries and all({"time", "level", "logger", "message", "request_id"} <= set(e)
+    assert entries
+    assert all({"time", "level", "logger", "message", "request_id"} <= set(e)
                            for e in entries)
     login_done = next(e for e in entries if e["message"].startswith("GAR login succeeded"))
     token = next(e for e in entries if e["message"].startswith("token request answered"))
-    assert login_done["logger"].startswith("pix_core") and token["logger"].startswith("proxy")
-    assert token["request_id"] and token["request_id"] == login_done["request_id"]
+    assert login_done["logger"].startswith("pix_core")
+    assert token["logger"].startswith("proxy")
+    assert token["request_id"]
+    assert token["request_id"] == login_done["request_id"]
 
 
 def test_one_request_id_follows_a_login_through_every_redirect(browser, audited_proxy,

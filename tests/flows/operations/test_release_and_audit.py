@@ -94,14 +94,16 @@ def test_one_audit_event_per_login_with_names_only(stack, browser, audited_proxy
     assert len(lines) == 1
     event = json.loads(lines[0])
     claims = released_claims[-1]
-    assert event["outcome"] == "released" and event["client_id"] == "pix"
+    assert event["outcome"] == "released"
+    assert event["client_id"] == "pix"
     assert event["sub"] == claims["sub"]
     assert event["uai"] == claims["gar_uai"][0]
     assert event["siecle_match"] == "matched"
     assert event["claims"] == sorted(claims)
     assert event["authn_context"]["issuer"]  # the GAR's entityID
     assert set(event["authn_context"]) == {"class_ref", "issuer"}
-    assert re.fullmatch(r"[0-9A-F]{12}", event["id"]) and event["time"]
+    assert re.fullmatch(r"[0-9A-F]{12}", event["id"])
+    assert event["time"]
     for value in (user.ido, user.pre, user.nom, claims["siecle_ine"], claims["birthdate"]):
         assert value not in lines[0]  # no IDO, no claim value
     assert stream_events(stack, audit_env) == [event]  # the Redis stream holds the same

@@ -115,4 +115,5 @@ def assert_accepted_as(attempt: Attempt, page, user_id: str) -> None:
     user = get_user(user_id)
     assert page.status_code == 200, page.text[:300]
     assert page.url.endswith("/profil")
-    assert user.pre in page.text and user.nom in page.text
+    assert user.pre in page.text
+    assert user.nom in page.text

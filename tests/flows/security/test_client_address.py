@@ -57,4 +57,5 @@ def test_without_trusted_proxies_a_forged_header_changes_nothing(stack):
     statuses = [failed_login(client, attacker, random_address())  # a new forgery each time
                 for _ in range(PER_IP_LIMIT + 1)]
 
-    assert 429 not in statuses[:PER_IP_LIMIT] and statuses[-1] == 429
+    assert 429 not in statuses[:PER_IP_LIMIT]
+    assert statuses[-1] == 429

@@ -125,7 +125,8 @@ def assert_unavailable_page(page, status: int = 503) -> None:
     assert '<html lang="fr">' in page.text
     assert "indisponible" in page.text
     assert "Référence de l'erreur" in page.text
-    assert "Traceback" not in page.text and "Error" not in page.text
+    assert "Traceback" not in page.text
+    assert "Error" not in page.text
 
 
 def assert_refused(page) -> None:
@@ -172,7 +173,8 @@ def test_redis_down_at_the_token_request_gives_an_unavailable_page_then_logins_w
     browser = browser_on(stack)
     acs = post_acs(browser, reach_gar(browser), allow_redirects=False)
     callback = acs.headers["Location"]
-    assert CALLBACK in callback and "code=" in callback
+    assert CALLBACK in callback
+    assert "code=" in callback
 
     throwaway_redis.stop()
     page = browser.session.get(callback)  # pix_core redeems the code: the proxy answers 503
@@ -282,9 +284,11 @@ def test_pixgar_serve_proxy_refuses_to_start_with_one_admin_line(stack, monkeypa
     status = pixgar_main(["serve", "proxy"])
 
     error = capsys.readouterr().err
-    assert status == 2 and not started  # before gunicorn: no worker fails to boot
+    assert status == 2
+    assert not started
     assert error.startswith(f"pixgar: GAR_IDP_METADATA: cannot fetch {url}")
-    assert len(error.strip().splitlines()) == 1 and "Traceback" not in error
+    assert len(error.strip().splitlines()) == 1
+    assert "Traceback" not in error
 
 
 class _MetadataServer(http.server.ThreadingHTTPServer):

@@ -259,7 +259,7 @@ def _post_form(session, page, action: str, **fields: str):
 
 
 @pytest.fixture(scope="module")
-def callers(tmp_path_factory, redis_url) -> Iterator[Callers]:
+def callers(tmp_path_factory, redis_url) -> Callers:
     """Its own stack (its attempt counters stay here), a teacher, a pupil, a client."""
     stack = make_stack(tmp_path_factory.mktemp("odd"), redis_url)
     proxy, pix = stack.env["PROXY_BASE_URL"], stack.env["PIX_BASE_URL"]
@@ -286,7 +286,7 @@ def callers(tmp_path_factory, redis_url) -> Iterator[Callers]:
     query, _ = oidc.authorization_query()
     in_progress.get(f"{proxy}/gar/pix/authorization?{urlencode(query)}", allow_redirects=False)
     basic = _b64(f"{oidc.client_id}:{oidc.secret}".encode())
-    yield Callers(
+    return Callers(
         stack, proxy, pix,
         proxy_identities={
             "anonymous": [],
@@ -310,8 +310,9 @@ def proxy_paths(app) -> list[str]:
     paths = []
     for regex in regexes:
         path = "/" + regex.removeprefix("^").removesuffix("$").replace("\\.", ".")
-        assert re.fullmatch(r"[\w/.-]+", path) and re.match(regex, path[1:]), (
-            f"endpoint {regex!r}: give this test a concrete path for it")
+        concrete = f"endpoint {regex!r}: give this test a concrete path for it"
+        assert re.fullmatch(r"[\w/.-]+", path), concrete
+        assert re.match(regex, path[1:]), concrete
         paths.append(path)
     return paths
 

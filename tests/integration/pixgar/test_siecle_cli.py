@@ -39,7 +39,8 @@ def test_cli_exit_codes(engine, database_url, tmp_path, monkeypatch, capsys):
 
     assert main(["siecle", "import", str(good), "--uai", UAI.lower()]) == 0
     out, err = capsys.readouterr()
-    assert "15 créé(s)" in out and "100 %" in err
+    assert "15 créé(s)" in out
+    assert "100 %" in err
     before = rows(engine)
 
     assert main(["siecle", "import", str(bad), "--uai", UAI]) == 1

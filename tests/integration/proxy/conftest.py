@@ -43,7 +43,7 @@ def proxy_database_url(request, tmp_path):
         engine = sa.create_engine(url)
         with engine.begin() as connection:
             for table in ("proxy_identifier_subjects", "proxy_roster_subjects"):
-                connection.execute(sa.text(f"DELETE FROM {table}"))
+                connection.execute(sa.text(f"DELETE FROM {table}"))  # noqa: S608  our tables
         engine.dispose()
 
 

@@ -14,7 +14,7 @@ from gar_sim.settings import SimSettings, default_resources, settings_from_env
 from gar_sim.users import USERS, get_user
 
 
-@pytest.fixture()
+@pytest.fixture
 def ent(tmp_path: Path) -> Client:
     settings = SimSettings(
         base_url=GAR,
@@ -39,7 +39,8 @@ def test_mediacentre_lists_pix_and_decorative_resources(ent: Client) -> None:
     for item in ("Accueil", "Messagerie", "Cahier de textes", "Médiacentre", "RESSOURCES"):
         assert item in html
     assert f'href="{GAR}/gar/acces/pix"' in html  # no user chosen yet
-    assert "ent.css" in html and "<script" not in html
+    assert "ent.css" in html
+    assert "<script" not in html
 
 
 def test_user_picker_sets_ent_cookie_and_links_carry_user(ent: Client) -> None:
@@ -48,20 +49,24 @@ def test_user_picker_sets_ent_cookie_and_links_carry_user(ent: Client) -> None:
     )
     assert response.status_code == 303
     cookie = response.headers["Set-Cookie"]
-    assert cookie.startswith(f"{ENT_COOKIE}=") and "HttpOnly" in cookie and "Secure" in cookie
+    assert cookie.startswith(f"{ENT_COOKIE}=")
+    assert "HttpOnly" in cookie
+    assert "Secure" in cookie
     html = ent.get("/mediacentre", base_url=ENT).get_data(as_text=True)
     assert f'href="{GAR}/gar/acces/pix?user=lea-lefevre"' in html
     assert f'href="{GAR}/gar/acces/pix?user=lea-lefevre&amp;mode=unsolicited"' in html
     assert "accès direct (réponse non sollicitée)" in html
     assert "Léa Lefèvre" in html
     home = ent.get("/", base_url=ENT).get_data(as_text=True)
-    assert "Bonjour Léa" in home and "Aucune séance." in home
+    assert "Bonjour Léa" in home
+    assert "Aucune séance." in home
 
 
 def test_ent_refuses_unknown_user_and_serves_css(ent: Client) -> None:
     assert ent.post("/connexion", data={"user": "nobody"}, base_url=ENT).status_code == 400
     css = ent.get("/static/ent.css", base_url=ENT)
-    assert css.status_code == 200 and css.headers["Content-Type"].startswith("text/css")
+    assert css.status_code == 200
+    assert css.headers["Content-Type"].startswith("text/css")
     assert ent.get("/static/..%2Fidp.py", base_url=ENT).status_code == 404
 
 
@@ -72,10 +77,16 @@ def test_users_data() -> None:
     assert len(idos) == len(USERS)
     assert all(re.fullmatch(r"[0-9a-f]{64}", ido) for ido in idos)
     a, b = get_user("theo-martin-3a"), get_user("theo-martin-3b")
-    assert a and b and (a.nom, a.pre) == (b.nom, b.pre) and a.div != b.div
+    assert a
+    assert b
+    assert (a.nom, a.pre) == (b.nom, b.pre)
+    assert a.div != b.div
     teacher, doc = get_user("prof-francois-lemaitre"), get_user("doc-helene-gueguen")
-    assert teacher and teacher.pro == ("National_ens",) and teacher.p_mel
-    assert doc and doc.pro == ("National_doc",)
+    assert teacher
+    assert teacher.pro == ("National_ens",)
+    assert teacher.p_mel
+    assert doc
+    assert doc.pro == ("National_doc",)
     assert all(u.uai == ("0561641E",) for u in USERS)
     assert get_user("lea-lefevre").attributes()["IDO"] == [get_user("lea-lefevre").ido]  # type: ignore[union-attr]
 
@@ -97,7 +108,8 @@ def test_settings_from_env(tmp_path: Path) -> None:
     assert pix.sp_entity_id == "https://proxy.test/gar/metadata"
     assert pix.login_url == "https://pix.test/connexion/gar"
     assert pix.resource_url == "https://pix.test"
-    assert settings.encrypt_assertion and settings.sign_response
+    assert settings.encrypt_assertion
+    assert settings.sign_response
     assert settings.sp_metadata_paths == (tmp_path / "proxy-sp-metadata.xml",)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="attribute_name_format must be 'uri' or 'basic'"):
         SimSettings(attribute_name_format="other")  # type: ignore[arg-type]

@@ -63,19 +63,23 @@ def test_sso_response_verified_with_signatures_required(setup: Setup, gar: Simul
     ava = response.ava
     lea = get_user("lea-lefevre")
     assert lea is not None
-    assert ava["NOM"] == ["Lefèvre"] and ava["PRE"] == ["Léa"]
+    assert ava["NOM"] == ["Lefèvre"]
+    assert ava["PRE"] == ["Léa"]
     assert ava["IDO"] == [lea.ido]
-    assert ava["UAI"] == ["0561641E"] and ava["PRO"] == ["National_elv"]
+    assert ava["UAI"] == ["0561641E"]
+    assert ava["PRO"] == ["National_elv"]
     assert ava["DIV"] == ["3A##3EME A"]
     assert ava["GRO"] == ["3A-MATHS##Groupe Maths##3A", "3-LATIN##Latin##3A"]
     assert all(isinstance(v, list) for v in ava.values())
     assertion = response.assertion
     assert assertion.conditions.audience_restriction[0].audience[0].text == SP_ENTITY_ID
     data = assertion.subject.subject_confirmation[0].subject_confirmation_data
-    assert data.recipient == ACS_URL and data.in_response_to == req_id
+    assert data.recipient == ACS_URL
+    assert data.in_response_to == req_id
     assert assertion.subject.name_id.format.endswith(":transient")
     xml = base64.b64decode(saml_response).decode()
-    assert "rsa-sha256" in xml and "xmlenc#sha256" in xml
+    assert "rsa-sha256" in xml
+    assert "xmlenc#sha256" in xml
     assert signature_values(xml) == 2  # response and assertion
 
 
@@ -87,7 +91,8 @@ def test_name_formats_and_teacher_mail(tmp_path: Path, name_format: str) -> None
     xml = base64.b64decode(saml_response).decode()
     assert f"attrname-format:{name_format}" in xml
     ava = sp_parse(setup, saml_response, {req_id: "/"}).ava
-    assert ava["PRE"] == ["François"] and ava["NOM"] == ["Lemaître"]
+    assert ava["PRE"] == ["François"]
+    assert ava["NOM"] == ["Lemaître"]
     assert ava["PRO"] == ["National_ens"]
     assert ava["P_MEL"] == ["francois.lemaitre@ac-rennes.example"]
     assert ava["DIV"] == ["3A##3EME A", "3B##3EME B"]
@@ -108,9 +113,12 @@ def test_encrypted_assertion_round_trip(tmp_path: Path) -> None:
     req_id, query = setup.signed_request_query()
     _, saml_response, _ = SimulatedGar(setup.settings).sso_response("noe-garcon", query)
     xml = base64.b64decode(saml_response).decode()
-    assert "EncryptedAssertion" in xml and "Garçon" not in xml and "Gar&#xE7;on" not in xml
+    assert "EncryptedAssertion" in xml
+    assert "Garçon" not in xml
+    assert "Gar&#xE7;on" not in xml
     ava = sp_parse(setup, saml_response, {req_id: "/"}).ava
-    assert ava["NOM"] == ["Garçon"] and ava["PRE"] == ["Noé"]
+    assert ava["NOM"] == ["Garçon"]
+    assert ava["PRE"] == ["Noé"]
 
 
 def test_encryption_skipped_without_sp_key(tmp_path: Path) -> None:
@@ -128,7 +136,8 @@ def test_unsolicited_response_verifies(setup: Setup, gar: SimulatedGar) -> None:
     xml = base64.b64decode(saml_response).decode()
     assert "InResponseTo" not in xml
     response = sp_parse(setup, saml_response, {}, allow_unsolicited=True)
-    assert response.ava["PRO"] == ["National_doc"] and response.ava["NOM"] == ["Guéguen"]
+    assert response.ava["PRO"] == ["National_doc"]
+    assert response.ava["NOM"] == ["Guéguen"]
     # An SP that does not accept unsolicited responses refuses it.
     assert sp_rejects(setup, saml_response, {})
 
@@ -157,7 +166,8 @@ def test_overrides_still_sign(gar: SimulatedGar) -> None:
         "lea-lefevre", SP_ENTITY_ID, PIX, audience="https://evil.example/sp", time_shift=-3600
     )
     xml = base64.b64decode(saml_response).decode()
-    assert "https://evil.example/sp" in xml and signature_values(xml) == 2
+    assert "https://evil.example/sp" in xml
+    assert signature_values(xml) == 2
 
 
 def test_api_refuses_bad_requests(setup: Setup, gar: SimulatedGar) -> None:
@@ -173,7 +183,7 @@ def test_api_refuses_bad_requests(setup: Setup, gar: SimulatedGar) -> None:
 # ------------------------------------------------------------------ over HTTP
 
 
-@pytest.fixture()
+@pytest.fixture
 def http(setup: Setup) -> Client:
     return Client(create_idp_app(setup.settings))
 
@@ -183,7 +193,8 @@ def test_idp_metadata_endpoint(http: Client, setup: Setup) -> None:
     assert response.status_code == 200
     body = response.get_data(as_text=True)
     assert 'entityID="https://localhost:9443/idp/metadata"' in body
-    assert "X509Certificate" in body and 'WantAuthnRequestsSigned="true"' in body
+    assert "X509Certificate" in body
+    assert 'WantAuthnRequestsSigned="true"' in body
     assert f"{GAR}/idp/sso" in body
     assert setup.idp_metadata.read_text(encoding="utf-8") == body
 
@@ -223,14 +234,17 @@ def test_full_http_sso_with_autopost(http: Client, setup: Setup) -> None:
     html = page.get_data(as_text=True)
     assert f'action="{ACS_URL}"' in html
     assert f'<script src="{GAR}/static/autopost.js"' in html
-    assert 'type="submit"' in html and "<script>" not in html
+    assert 'type="submit"' in html
+    assert "<script>" not in html
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
     fields = form_fields(html)
     assert fields["RelayState"] == PIX
     ava = sp_parse(setup, fields["SAMLResponse"], {req_id: "/"}).ava
-    assert ava["DIV"] == ["3B##3EME B"] and ava["PRE"] == ["Théo"]
+    assert ava["DIV"] == ["3B##3EME B"]
+    assert ava["PRE"] == ["Théo"]
     js = http.get("/static/autopost.js", base_url=GAR)
-    assert js.status_code == 200 and "form.submit()" in js.get_data(as_text=True)
+    assert js.status_code == 200
+    assert "form.submit()" in js.get_data(as_text=True)
     assert js.headers["Content-Type"].startswith("text/javascript")
 
 
@@ -239,7 +253,8 @@ def test_sso_without_session_offers_user_picker(http: Client, setup: Setup) -> N
     page = http.get(f"/idp/sso?{query}", base_url=GAR)
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert 'lang="fr"' in html and "Choisissez un utilisateur" in html
+    assert 'lang="fr"' in html
+    assert "Choisissez un utilisateur" in html
     chosen = http.post(
         "/gar/session",
         data={"user": "chloe-benoit", "next": f"/idp/sso?{query}"},
@@ -317,5 +332,8 @@ def test_logs_hold_no_personal_data(
     text = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("gar_sim"))
     assert text  # something is logged
     for user in USERS:
-        assert user.ido not in text and user.nom not in text and user.pre not in text
-    assert "SAMLResponse" not in text and "<" not in text
+        assert user.ido not in text
+        assert user.nom not in text
+        assert user.pre not in text
+    assert "SAMLResponse" not in text
+    assert "<" not in text

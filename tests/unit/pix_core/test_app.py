@@ -36,20 +36,24 @@ def test_a_full_login_through_create_app(settings, keys):
         query_string={"state": query["state"][0], "code": "c"},
         base_url=BASE,
     )
-    assert done.status_code == 303 and done.location == "/profil"
+    assert done.status_code == 303
+    assert done.location == "/profil"
     profile = client.get("/profil", base_url=BASE).get_data(as_text=True)
-    assert "Flora Dupont" in profile and profile.count("Niveau 0") == 16
+    assert "Flora Dupont" in profile
+    assert profile.count("Niveau 0") == 16
 
 
 def test_static_css_is_served(settings):
     upgrade(settings.database_url)
     client = Client(create_app(settings, http_session=requests.Session()))
     response = client.get("/static/pix.css", base_url=BASE)
-    assert response.status_code == 200 and response.mimetype == "text/css"
+    assert response.status_code == 200
+    assert response.mimetype == "text/css"
     assert ".card" in response.get_data(as_text=True)
     response.close()
     missing = client.get("/static/absent.css", base_url=BASE)
-    assert missing.status_code == 404 and "Page introuvable" in missing.get_data(as_text=True)
+    assert missing.status_code == 404
+    assert "Page introuvable" in missing.get_data(as_text=True)
 
 
 def _back_channel_settings(ca_file: Path | None = None) -> PixSettings:

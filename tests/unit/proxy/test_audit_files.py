@@ -19,7 +19,8 @@ def test_daily_and_size_rotation_and_reading_back(tmp_path):
     files.append({"id": "next-day", "time": at(2).isoformat()}, at(2))
 
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names[0].startswith("audit-2026-03-01.0") and len(names) >= 3
+    assert names[0].startswith("audit-2026-03-01.0")
+    assert len(names) >= 3
     assert "audit-2026-03-02.0.jsonl" in names
     assert all(p.stat().st_size <= 120 for p in tmp_path.iterdir())
     assert [e["id"] for e in read_events(tmp_path)] == ["0", "1", "2", "3", "next-day"]

@@ -34,7 +34,8 @@ def test_every_relying_party_of_the_file_is_loaded(tmp_path):
 def test_secret_never_prints(tmp_path):
     party = load(tmp_path)["pix"]
 
-    assert "abc" not in repr(party) and "abc" not in str(party.secret)
+    assert "abc" not in repr(party)
+    assert "abc" not in str(party.secret)
 
 
 def test_a_missing_secret_is_named(tmp_path):
@@ -47,7 +48,7 @@ def test_a_client_without_redirect_uri_is_refused(tmp_path):
         load(tmp_path, "clients:\n  x:\n    secret: s\n")
 
 
-@pytest.mark.parametrize("url,allowed", [
+@pytest.mark.parametrize(("url", "allowed"), [
     ("https://pix.example/", True),
     ("https://pix.example/campagnes/ABCDEF123", True),
     ("https://pix.example.evil.com/", False),

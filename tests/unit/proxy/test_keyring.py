@@ -53,7 +53,9 @@ def test_an_empty_keyring_records_the_configured_key_as_current_at_the_first_nex
     current, listed_next = keyring.entries(SAML_SIGNING)
     assert (current.status, current.id, current.owned) == ("current", key_id(configured[0]),
                                                           False)
-    assert listed_next == upcoming and upcoming.status == "next" and upcoming.owned
+    assert listed_next == upcoming
+    assert upcoming.status == "next"
+    assert upcoming.owned
     assert upcoming.id != current.id
 
 
@@ -102,7 +104,8 @@ def test_refusals_say_why(keyring, configured):
 def test_state_files_hold_no_key_material_and_keys_are_private(keyring, configured):
     keyring.next(SAML_SIGNING, configured)
     state = keyring.state_file(SAML_SIGNING).read_text()
-    assert "PRIVATE" not in state and "BEGIN" not in state
+    assert "PRIVATE" not in state
+    assert "BEGIN" not in state
     assert json.loads(state)["kind"] == SAML_SIGNING
     for key_file in keyring.directory.glob("*.key"):
         assert key_file.stat().st_mode & 0o077 == 0

@@ -29,7 +29,8 @@ def test_secrets_come_from_the_environment_and_never_print(tmp_path):
     keys = load_keys(settings)
 
     assert keys.state_key.reveal() == "state-key-value"
-    assert "state-key-value" not in repr(settings) and "state-key-value" not in repr(keys)
+    assert "state-key-value" not in repr(settings)
+    assert "state-key-value" not in repr(keys)
 
 
 @pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o660])

@@ -56,7 +56,8 @@ def write(path: Path, content: bytes) -> str:
 
 def test_a_document_signed_by_the_pinned_certificate_is_accepted(sim, pin):
     accepted = verify_metadata(signed_idp_metadata(sim), load_pins(pin))
-    assert accepted.verified and accepted.valid_until is not None
+    assert accepted.verified
+    assert accepted.valid_until is not None
     assert accepted.warnings(dt.datetime.now(dt.UTC), 7) == []
 
 
@@ -97,8 +98,10 @@ def test_refresh_publishes_in_redis_and_on_disk_then_a_failure_keeps_the_last_go
     good = signed_idp_metadata(sim)
     outcome = refresh_metadata(shared, write(tmp_path / "good.xml", good), load_pins(pin),
                                last_good, 7)
-    assert outcome.changed and shared.digest() == outcome.accepted.digest
-    assert shared.load() == good and last_good.read_bytes() == good
+    assert outcome.changed
+    assert shared.digest() == outcome.accepted.digest
+    assert shared.load() == good
+    assert last_good.read_bytes() == good
 
     for bad, reason in [(signed_idp_metadata(sim, rogue_signer=True), "bad_signature"),
                         (signed_idp_metadata(sim, sign=False), "unsigned"),
@@ -107,13 +110,15 @@ def test_refresh_publishes_in_redis_and_on_disk_then_a_failure_keeps_the_last_go
             refresh_metadata(shared, write(tmp_path / "bad.xml", bad), load_pins(pin),
                              last_good, 7)
         assert refused.value.reason == reason
-        assert shared.load() == good and last_good.read_bytes() == good
+        assert shared.load() == good
+        assert last_good.read_bytes() == good
 
     with pytest.raises(MetadataRefused) as refused:
         refresh_metadata(shared, f"https://127.0.0.1:{free_port()}/metadata", load_pins(pin),
                          last_good, 7)
     assert refused.value.reason == "unreachable"
-    assert shared.load() == good and last_good.read_bytes() == good
+    assert shared.load() == good
+    assert last_good.read_bytes() == good
 
 
 def test_refresh_without_a_pin_is_refused(tmp_path):
@@ -159,7 +164,8 @@ def test_a_worker_swaps_on_a_new_digest_and_refuses_logins_once_expired(
     second = signed_idp_metadata(sim, valid_for=dt.timedelta(days=2))
     shared.publish(AcceptedMetadata(second, None))
     watcher.ensure_current(sp)
-    assert watcher.current.xml == second and sp.metadata is sp.sec.metadata is not None
+    assert watcher.current.xml == second
+    assert sp.metadata is sp.sec.metadata is not None
     assert (tmp_path / "worker.xml").read_bytes() == second
 
     shared.publish(AcceptedMetadata(signed_idp_metadata(sim, rogue_signer=True), None))
@@ -192,7 +198,8 @@ def test_pixgar_metadata_refresh_json_and_exit_codes(sim, pin, shared, tmp_path,
 
     assert pixgar_main(["metadata", "refresh", "--json", "--source", good]) == 0
     answer = json.loads(capsys.readouterr().out)
-    assert answer["status"] == "accepted" and answer["changed"] is True
+    assert answer["status"] == "accepted"
+    assert answer["changed"] is True
     assert answer["warnings"][0].startswith("expires_soon")
     assert shared.digest() == answer["digest"]
 

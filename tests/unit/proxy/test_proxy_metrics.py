@@ -100,7 +100,8 @@ def test_metadata_expiry_and_age(tmp_path):
     assert metadata_valid_until(watcher(last_good, None)) == {(): math.inf}
     assert metadata_age(watcher(last_good, expires), NOW.timestamp()) == {(): 5 * 3600.0}
     assert metadata_age(watcher(tmp_path / "absent.xml", expires), NOW.timestamp()) == {}
-    assert metadata_valid_until(None) == {} and metadata_age(None, NOW.timestamp()) == {}
+    assert metadata_valid_until(None) == {}
+    assert metadata_age(None, NOW.timestamp()) == {}
 
 
 def test_the_page_of_a_proxy_holds_every_gauge_with_bounded_labels(tmp_path, configured, clock):

@@ -23,7 +23,8 @@ def test_the_version_is_probed_once_then_remembered(monkeypatch):
 
     assert isinstance(crypto, XmlSec1OneVersionProbe)
     assert [args[1:] for args in started] == [["--version"]]
-    assert len(versions) == 2 and all(versions)
+    assert len(versions) == 2
+    assert all(versions)
     assert crypto.version_nums >= (1, 2)
 
 
@@ -31,6 +32,7 @@ def test_the_backend_keeps_its_binary_and_options():
     stock = CryptoBackendXmlSec1(get_xmlsec_binary(), delete_tmpfiles=False)
     faster = probing_version_once(stock)
 
-    assert faster.xmlsec == stock.xmlsec and faster.delete_tmpfiles is False
+    assert faster.xmlsec == stock.xmlsec
+    assert faster.delete_tmpfiles is False
     assert probing_version_once(faster) is faster
     assert probing_version_once("another backend") == "another backend"

@@ -90,14 +90,16 @@ def test_first_import_creates_the_organisation_and_its_learners(store):
     report = run(store, siecle_xml(synthetic_pupils(30), UAI))
 
     assert (report.created, report.updated, report.unchanged, report.marked_gone) == (30, 0, 0, 0)
-    assert report.organization_created and store.committed == 1
+    assert report.organization_created
+    assert store.committed == 1
     assert store.organizations.rows[UAI].siecle_imported_at == NOW
 
 
 def test_an_unknown_organisation_is_refused_unless_asked_to_create_it(store):
     with pytest.raises(SiecleImportError) as caught:
         run(store, siecle_xml(synthetic_pupils(3), UAI), create=False)
-    assert caught.value.codes == ["organization_not_found"] and not store.learners.rows
+    assert caught.value.codes == ["organization_not_found"]
+    assert not store.learners.rows
 
 
 def test_an_invalid_uai_is_refused(store):
@@ -125,11 +127,13 @@ def test_reimport_changes_nothing_and_next_year_updates_marks_gone_and_brings_ba
     assert (report.created, report.updated, report.unchanged, report.marked_gone) == (1, 1, 8, 1)
     first, second = store.learners.rows[1], store.learners.rows[2]
     assert (first.user_id, first.division, first.last_name) == (42, "4B", "NOUVEAU-NOM")
-    assert first.updated_at == clock.now and first.created_at == NOW
+    assert first.updated_at == clock.now
+    assert first.created_at == NOW
     assert (second.is_active, second.left_at) == (False, clock.now)
 
     report = run(store, siecle_xml(pupils, UAI), clock)
-    assert store.learners.rows[2].is_active and store.learners.rows[2].left_at is None
+    assert store.learners.rows[2].is_active
+    assert store.learners.rows[2].left_at is None
     assert report.marked_gone == 1  # the newcomer of the year before
 
 
@@ -140,8 +144,10 @@ def test_a_refused_file_writes_nothing(store, caplog):
     bad[5].birthdate = "32/13/2011"
     with caplog.at_level(logging.INFO), pytest.raises(SiecleImportError):
         run(store, siecle_xml(bad, UAI))
-    assert store.learners.rows == before and store.committed == 1
-    assert "birthdate_invalid" in caplog.text and "32/13/2011" not in caplog.text
+    assert store.learners.rows == before
+    assert store.committed == 1
+    assert "birthdate_invalid" in caplog.text
+    assert "32/13/2011" not in caplog.text
 
 
 def test_logs_carry_counts_and_codes_only(store, caplog):
@@ -150,7 +156,8 @@ def test_logs_carry_counts_and_codes_only(store, caplog):
         run(store, siecle_xml(pupils, UAI))
     assert "created=5" in caplog.text
     for p in pupils:
-        assert p.ine not in caplog.text and p.last_name not in caplog.text
+        assert p.ine not in caplog.text
+        assert p.last_name not in caplog.text
 
 
 def test_learners_give_roster_entries_for_matching():
@@ -163,7 +170,8 @@ def test_learners_give_roster_entries_for_matching():
     entries = [learner.roster_entry()]
     assert find_learner(entries, "Eve", "dupont").entry.learner_id == 7
     assert find_learner(entries, "Chloe", "Benoit", division="3B").status is MatchStatus.NONE
-    assert "Chlo" not in repr(learner) and "BENO" not in repr(data)
+    assert "Chlo" not in repr(learner)
+    assert "BENO" not in repr(data)
 
 
 def test_plan_never_touches_user_ids_nor_inactive_learners_absent_again():
@@ -174,4 +182,5 @@ def test_plan_never_touches_user_ids_nor_inactive_learners_absent_again():
     active = replace(Learner.new(1, data, NOW), id=1, user_id=5)
     inactive = replace(Learner.new(1, replace(data, ine="2"), NOW), id=2, is_active=False)
     plan = plan_roster(1, [active, inactive], [], NOW)
-    assert [g.id for g in plan.gone] == [1] and plan.gone[0].user_id == 5
+    assert [g.id for g in plan.gone] == [1]
+    assert plan.gone[0].user_id == 5

@@ -20,7 +20,7 @@ ROSTER = [
 ]
 
 
-@pytest.mark.parametrize("raw,normalized", [
+@pytest.mark.parametrize(("raw", "normalized"), [
     (" Lefèvre ", "lefevre"), ("N'Diaye", "ndiaye"), ("Jean - Baptiste", "jeanbaptiste"),
     ("ÉLOÏSE", "eloise"), ("Ça", "ca"), ("", ""),
 ])
@@ -31,7 +31,8 @@ def test_names_are_normalised(raw, normalized):
 def test_exact_names_match_one_learner_strictly():
     outcome = find_learner(ROSTER, "LEA", "lefevre")
 
-    assert outcome.status is MatchStatus.MATCHED and outcome.entry.learner_id == 1
+    assert outcome.status is MatchStatus.MATCHED
+    assert outcome.entry.learner_id == 1
     assert outcome.strict
 
 
@@ -42,7 +43,8 @@ def test_second_first_name_and_usage_name_are_accepted():
 
 def test_a_typo_is_tolerated_but_not_a_different_name():
     tolerant = find_learner(ROSTER, "Jean-Batiste", "Ndiaye")
-    assert tolerant.matched and not tolerant.strict
+    assert tolerant.matched
+    assert not tolerant.strict
     assert find_learner(ROSTER, "Lucas", "Lefèvre").status is MatchStatus.NONE
 
 

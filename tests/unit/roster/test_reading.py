@@ -55,9 +55,13 @@ def test_accents_compound_names_and_iso_8859_15_are_read_exactly():
     assert (first.last_name, first.usage_name) == ("N'DIAYE-LŒUVRE", "De La Fontaine")
     assert (first.first_name, first.second_name, first.third_name) == (
         "Jean-Baptiste", "Cœlia", "Ève")
-    assert first.sex == "F" and first.birth_city_code == "35238" and first.division == "3A"
-    assert second.sex == "M" and second.birthdate.isoformat() == "2012-02-29"
-    assert second.division == "6B" and second.usage_name is None
+    assert first.sex == "F"
+    assert first.birth_city_code == "35238"
+    assert first.division == "3A"
+    assert second.sex == "M"
+    assert second.birthdate.isoformat() == "2012-02-29"
+    assert second.division == "6B"
+    assert second.usage_name is None
 
 
 def test_homonyms_are_distinct_learners():
@@ -186,7 +190,8 @@ def test_messages_are_french_and_never_quote_personal_data():
     with pytest.raises(SiecleImportError) as caught:
         learners(siecle_xml([pupil(1), pupil(2, ine="000000001AB", birthdate="1/1/11")], UAI))
     text = " ".join(e.message for e in caught.value.errors) + str(caught.value)
-    assert "INE" in text and "date de naissance" in text
+    assert "INE" in text
+    assert "date de naissance" in text
     for personal in ("000000001AB", "LEFÈVRE", "Léa", "1/1/11"):
         assert personal not in text
 
@@ -216,7 +221,7 @@ def test_a_zip_in_a_folder_is_read():
     assert len(learners(data, "export.zip")) == 1
 
 
-@pytest.mark.parametrize("entries,code", [
+@pytest.mark.parametrize(("entries", "code"), [
     ([("a.xml", b"<x/>"), ("b.xml", b"<x/>")], ErrorCode.ZIP_SEVERAL_XML),
     ([("readme.txt", b"hello")], ErrorCode.ZIP_NO_XML),
     ([], ErrorCode.ZIP_NO_XML),
@@ -252,8 +257,10 @@ def test_csv_variant_with_and_without_bom():
     for bom in (False, True):
         first, second = learners(siecle_csv(pupils, bom=bom), "eleves.csv")
         assert first.last_name == "N'DIAYE; DIT « LE GALL »"
-        assert first.first_name == 'Jean-"Baptiste"' and first.sex == "F"
-        assert second.sex == "M" and second.division == "3A"
+        assert first.first_name == 'Jean-"Baptiste"'
+        assert first.sex == "F"
+        assert second.sex == "M"
+        assert second.division == "3A"
 
 
 def test_csv_headers_are_matched_loosely_and_in_any_order():
@@ -313,8 +320,10 @@ def test_an_older_template_without_sex_and_with_a_typographic_apostrophe():
     row = "000000001AB;Léa;;;LEFÈVRE;De La Fontaine;14/03/2011;35238;RENNES;035;99100;ST;M1;3A"
     (learner,) = learners(pix_orga_csv(header, row), "eleves.csv")
 
-    assert learner.sex is None and learner.usage_name == "De La Fontaine"
-    assert learner.division == "3A" and learner.birthdate.isoformat() == "2011-03-14"
+    assert learner.sex is None
+    assert learner.usage_name == "De La Fontaine"
+    assert learner.division == "3A"
+    assert learner.birthdate.isoformat() == "2011-03-14"
 
 
 @pytest.mark.parametrize("sex", ["H", "Homme", "3", "Masc", "féminine"])

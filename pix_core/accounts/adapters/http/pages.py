@@ -13,6 +13,7 @@ from werkzeug.routing import Rule
 from werkzeug.utils import redirect
 
 from kernel.request_id import adopt_request_id
+from kernel.stored import NotStored
 from pix_core.accounts.adapters.http.gar_login import (
     PROFILE_PATH,
     GarLogin,
@@ -128,7 +129,8 @@ class AccountPages:
             login = login_with_gar(identity, uow.users, uow.methods, self.kit.clock)
             uow.commit()
         log.info("GAR login succeeded (account created: %s)", login.created)
-        assert login.user.id is not None
+        if login.user.id is None:
+            raise NotStored(login.user)
         response = redirect(entry.get("next") or PROFILE_PATH, code=303)
         return self.kit.log_in(response, session_id, login.user.id)
 

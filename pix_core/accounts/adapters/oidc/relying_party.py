@@ -292,7 +292,7 @@ def _jws_header(token: str) -> dict[str, Any]:
 def _matching(bundle: KeyBundle, kid: str | None) -> list[Any]:
     return [
         key
-        for key in bundle.keys()
+        for key in bundle.keys()  # noqa: SIM118  a KeyBundle is no dict: keys() is its API
         if key.kty == "RSA" and key.use in ("", "sig") and (kid is None or key.kid == kid)
     ]
 

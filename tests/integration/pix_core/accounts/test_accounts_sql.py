@@ -76,7 +76,8 @@ def test_users_and_gar_methods_round_trip(engine):
         assert users.get(user.id) == user
         found = methods.find(IdentityProvider.GAR, "sub-1")
         assert found == method
-        assert found.school == SCHOOL and found.created_at == NOW
+        assert found.school == SCHOOL
+        assert found.created_at == NOW
         assert methods.find(IdentityProvider.PIX, "sub-1") is None
         users.update(user.renamed("Flore", "Martin", NOW + timedelta(days=1)))
         methods.update(found.logged_in(SchoolContext(), NOW + timedelta(days=1)))
@@ -131,7 +132,8 @@ def test_login_with_gar_through_the_unit_of_work_commits(engine):
         uow.commit()
     with make_uow() as uow:
         again = login_with_gar(identity, uow.users, uow.methods, lambda: NOW)
-    assert created.created and not again.created
+    assert created.created
+    assert not again.created
     assert again.user.id == created.user.id
 
 
@@ -149,7 +151,8 @@ def test_session_store_keeps_data_hashes_ids_and_expires(engine):
     assert store.load(session_id, NOW) == {"csrf": "t", "pending": {"s": {"nonce": "n"}}}
     with engine.connect() as connection:
         stored_ids = [row[0] for row in connection.exec_driver_sql("SELECT id_hash FROM sessions")]
-    assert session_id not in stored_ids and len(stored_ids) == 1
+    assert session_id not in stored_ids
+    assert len(stored_ids) == 1
 
     store.save(session_id, {"csrf": "u"})
     assert store.load(session_id, NOW) == {"csrf": "u"}

@@ -57,7 +57,8 @@ def test_an_evaluation_survives_a_new_unit_of_work_and_refuses_a_second_answer(e
                                    assessment_id=assessment.id, user_id=user.id,
                                    challenge_id=challenge.id, answer=answer)
         uow.commit()
-    assert outcome.correct and outcome.assessment.state is AssessmentState.STARTED
+    assert outcome.correct
+    assert outcome.assessment.state is AssessmentState.STARTED
     with factory() as uow:
         with pytest.raises(AnswerAlreadyGiven):
             uow.answers.add(uow.answers.list_for_assessment(assessment.id)[0])
@@ -70,4 +71,5 @@ def test_an_evaluation_survives_a_new_unit_of_work_and_refuses_a_second_answer(e
         assert scores.total == scores.competences["1.1"].pix > 0
         [stored] = uow.assessments.list_for_user(user.id)
         assert stored.current_challenge_id == outcome.assessment.current_challenge_id
-        assert stored.created_at == NOW and stored.campaign_participation_id is None
+        assert stored.created_at == NOW
+        assert stored.campaign_participation_id is None

@@ -87,10 +87,12 @@ def test_successful_callback_creates_the_account_and_shows_the_profile(world):
     world.get("/connexion/gar")
     before = world.cookie()
     response = world.log_in()
-    assert response.status_code == 303 and response.location == "/profil"
+    assert response.status_code == 303
+    assert response.location == "/profil"
     assert world.cookie() not in (None, before)  # renewed at login
     assert before not in world.sessions.rows
-    assert len(world.uow.users.rows) == 1 and world.uow.commits == 1
+    assert len(world.uow.users.rows) == 1
+    assert world.uow.commits == 1
 
     page = world.get("/profil")
     html = page.get_data(as_text=True)
@@ -112,7 +114,8 @@ def test_names_are_escaped(world):
     world.rp.identity = type(world.rp.identity)("x", "<b>Jo</b>", "Doe")
     world.log_in()
     html = world.get("/profil").get_data(as_text=True)
-    assert "<b>Jo</b>" not in html and "&lt;b&gt;Jo&lt;/b&gt;" in html
+    assert "<b>Jo</b>" not in html
+    assert "&lt;b&gt;Jo&lt;/b&gt;" in html
 
 
 def test_bad_state_gives_a_french_error_with_reference_and_creates_nothing(world, caplog):
@@ -123,7 +126,8 @@ def test_bad_state_gives_a_french_error_with_reference_and_creates_nothing(world
     assert response.status_code == 401
     assert "La connexion a échoué" in html
     reference = re.search(r"<code>([0-9A-F]{8})</code>", html).group(1)
-    assert reference in caplog.text and "state_unknown" in caplog.text
+    assert reference in caplog.text
+    assert "state_unknown" in caplog.text
     assert world.uow.users.rows == {}
 
 
@@ -153,7 +157,8 @@ def test_logs_never_contain_names_or_sub(world, caplog):
     caplog.set_level(logging.DEBUG)
     world.log_in()
     world.get("/profil")
-    assert "Flora" not in caplog.text and "pseudo-123" not in caplog.text
+    assert "Flora" not in caplog.text
+    assert "pseudo-123" not in caplog.text
     assert "GAR login succeeded" in caplog.text
 
 
@@ -166,7 +171,8 @@ def test_logout_needs_the_csrf_token(world):
     html = world.get("/profil").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
     response = world.post("/deconnexion", data={"csrf_token": token})
-    assert response.status_code == 303 and response.location == "/"
+    assert response.status_code == 303
+    assert response.location == "/"
     assert world.cookie() is None
     assert world.sessions.rows == {}
     assert world.get("/profil").status_code == 303

@@ -36,10 +36,12 @@ def test_later_visit_finds_the_same_account_and_updates_names_and_school(clock):
 
     assert not again.created
     assert again.user.id == first.user.id
-    assert len(users.rows) == 1 and len(methods.rows) == 1
+    assert len(users.rows) == 1
+    assert len(methods.rows) == 1
     stored = users.get(first.user.id)
     assert (stored.first_name, stored.last_name) == ("Flore", "Dupont-Martin")
-    assert stored.updated_at == clock() and stored.created_at == NOW
+    assert stored.updated_at == clock()
+    assert stored.created_at == NOW
     [method] = methods.rows.values()
     assert method.school == SchoolContext()
     assert method.last_logged_at == clock()
@@ -71,4 +73,5 @@ def test_show_profile_uses_the_stored_names(clock):
 
 def test_identity_repr_leaks_nothing():
     text = repr(gar_identity())
-    assert "Flora" not in text and "pseudo-123" not in text
+    assert "Flora" not in text
+    assert "pseudo-123" not in text

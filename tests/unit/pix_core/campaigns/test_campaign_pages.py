@@ -94,7 +94,7 @@ def test_the_tests_enumerate_every_new_route():
     assert new == listed
 
 
-@pytest.mark.parametrize("method,path", ORGA_ROUTES)
+@pytest.mark.parametrize(("method", "path"), ORGA_ROUTES)
 def test_orga_routes_need_a_member_of_that_organisation(world, method, path):
     world.campaign()
     world.uow.campaigns.rows[1] = world.uow.campaigns.rows[1].__class__(
@@ -115,7 +115,7 @@ def test_orga_routes_need_a_member_of_that_organisation(world, method, path):
         assert response.status_code == 404
 
 
-@pytest.mark.parametrize("method,path", [r for r in ORGA_ROUTES + PUPIL_ROUTES
+@pytest.mark.parametrize(("method", "path"), [r for r in ORGA_ROUTES + PUPIL_ROUTES
                                          if r[0] == "POST"])
 def test_every_post_needs_the_csrf_token(world, method, path):
     world.log_in_as(world.admin)
@@ -123,23 +123,27 @@ def test_every_post_needs_the_csrf_token(world, method, path):
     assert response.status_code == 403
 
 
-@pytest.mark.parametrize("method,path", PUPIL_ROUTES)
+@pytest.mark.parametrize(("method", "path"), PUPIL_ROUTES)
 def test_pupil_routes_start_a_gar_login(world, method, path):
     response = world.client.open(path, method=method, base_url=BASE)
-    assert response.status_code == 303 and "authorization" in response.location
+    assert response.status_code == 303
+    assert "authorization" in response.location
 
 
 def test_a_teacher_creates_a_campaign_and_reads_its_dashboard_and_csv(world):
     code = world.campaign()
     listing = world.get(f"/orga/{UAI}/campagnes").get_data(as_text=True)
-    assert code in listing and "Parcours 3e" in listing
+    assert code in listing
+    assert "Parcours 3e" in listing
     page = world.get(f"/orga/{UAI}/campagnes/{code}").get_data(as_text=True)
-    assert f"{BASE}/campagnes/{code}" in page and "Aucun participant" in page
+    assert f"{BASE}/campagnes/{code}" in page
+    assert "Aucun participant" in page
     export = world.get(f"/orga/{UAI}/campagnes/{code}/export.csv")
     assert export.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert export.data.startswith(b"\xef\xbb\xbfNom;Pr\xc3\xa9nom;Classe;Statut;")
     bad = world.post(f"/orga/{UAI}/campagnes", {"name": "Sans cible"})
-    assert bad.status_code == 400 and "Choisissez au moins" in bad.get_data(as_text=True)
+    assert bad.status_code == 400
+    assert "Choisissez au moins" in bad.get_data(as_text=True)
     world.post(f"/orga/{UAI}/campagnes/{code}/archiver")
     assert "Archivée" in world.get(f"/orga/{UAI}/campagnes").get_data(as_text=True)
 
@@ -194,7 +198,8 @@ def test_a_pupil_joins_by_code_answers_and_shares(world):
     world.log_in_as(pupil)
     assert 'href="/parcours"' in world.get("/profil").get_data(as_text=True)
     unknown = world.post("/parcours", {"code": "ZZZZZZ999"})
-    assert unknown.status_code == 404 and "introuvable" in unknown.get_data(as_text=True)
+    assert unknown.status_code == 404
+    assert "introuvable" in unknown.get_data(as_text=True)
     found = world.post("/parcours", {"code": code.lower()})
     assert (found.status_code, found.location) == (303, f"/campagnes/{code}")
     assert "Je commence" in world.get(found.location).get_data(as_text=True)
@@ -210,7 +215,9 @@ def test_a_pupil_joins_by_code_answers_and_shares(world):
     assert "ont été partagés" in world.get(f"/campagnes/{code}").get_data(as_text=True)
     world.log_in_as(world.teacher)
     page = world.get(f"/orga/{UAI}/campagnes/{code}").get_data(as_text=True)
-    assert "Résultats reçus" in page and "25 %" in page and "3A" in page
+    assert "Résultats reçus" in page
+    assert "25 %" in page
+    assert "3A" in page
 
 
 def sure_match(world, pupil):
@@ -239,7 +246,8 @@ def test_a_sure_match_clicks_once_and_lands_in_the_first_challenge(world):
     assert (landed.status_code, landed.location) == (
         303, f"/evaluations/{participation.assessment_id}")
     page = world.get(f"/campagnes/{code}").get_data(as_text=True)  # later: the page
-    assert "Continuer mon parcours" in page and "Je commence" not in page
+    assert "Continuer mon parcours" in page
+    assert "Je commence" not in page
     evil = world.get(f"/organisations/{UAI}/avant-de-commencer?suite=https://evil.example/")
     assert evil.status_code == 200  # no open redirect: the page itself
 
@@ -264,9 +272,11 @@ def test_a_pupil_sent_back_unidentified_sees_the_campaign_page_not_a_loop(world)
     form = world.post(f"/campagnes/{code}").location
     assert "avant-de-commencer" in form
     another = world.get(f"/campagnes/{other}")  # only the campaign asked for goes on
-    assert another.status_code == 200 and "Je commence" in another.get_data(as_text=True)
+    assert another.status_code == 200
+    assert "Je commence" in another.get_data(as_text=True)
     page = world.get(f"/campagnes/{code}")  # not identified yet: no second detour
-    assert page.status_code == 200 and "Je commence" in page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Je commence" in page.get_data(as_text=True)
     assert world.get(f"/campagnes/{code}").status_code == 200
     assert world.uow.participations.rows == {}
 
@@ -277,10 +287,12 @@ def test_staff_from_the_gar_get_the_page_explaining_e_mail_accounts(world):
     text = page.get_data(as_text=True)
     assert page.status_code == 403
     assert "Pix Orga nécessite un compte avec adresse e-mail" in text
-    assert "vous inviter" in text and "administrateur Pix Orga" in text
+    assert "vous inviter" in text
+    assert "administrateur Pix Orga" in text
     world.log_in_as(world.pupil())
     text = world.get("/orga").get_data(as_text=True)
-    assert "orga-staff-help" not in text and "Parcours" in text
+    assert "orga-staff-help" not in text
+    assert "Parcours" in text
 
 
 def test_an_admin_invites_a_new_teacher_who_creates_the_account(world):
@@ -327,7 +339,8 @@ def test_an_existing_account_joins_after_typing_its_password(world):
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
     wrong = world.client.post(f"/orga/invitations/{token}", base_url=BASE, data={
         "csrf_token": csrf, "action": "rejoindre", "password": "faux"})
-    assert wrong.status_code == 400 and world.uow.memberships.find(known.id,
+    assert wrong.status_code == 400
+    assert world.uow.memberships.find(known.id,
                                                                    world.org.id) is None
     world.client.post(f"/orga/invitations/{token}", base_url=BASE, data={
         "csrf_token": csrf, "action": "rejoindre", "password": "son mot de passe"})

@@ -37,8 +37,10 @@ def test_codes_are_six_upper_case_letters_and_three_digits():
     codes = {generate_code() for _ in range(500)}
     assert all(re.fullmatch(r"[A-Z]{6}[0-9]{3}", code) for code in codes)
     assert len(codes) == 500  # 3e11 possibilities: no repeat in 500 draws
-    assert is_valid_code("ABCDEF123") and not is_valid_code("ABCDE1234")
-    assert not is_valid_code("abcdef123") and normalize_code(" abc def 123 ") == "ABCDEF123"
+    assert is_valid_code("ABCDEF123")
+    assert not is_valid_code("ABCDE1234")
+    assert not is_valid_code("abcdef123")
+    assert normalize_code(" abc def 123 ") == "ABCDEF123"
 
 
 def test_code_generation_uses_secrets():
@@ -108,7 +110,8 @@ def test_a_member_creates_a_campaign_with_a_target_profile(world):
     assert is_valid_code(campaign.code)
     assert campaign.target_skill_ids == ("@rech1", "@rech2", "@veille1", "@veille2")
     assert campaign.target_description == "1.1 · Recherche ; 1.1 · Veille"
-    assert campaign.created_by == world.teacher.id and campaign.organization_id == world.org.id
+    assert campaign.created_by == world.teacher.id
+    assert campaign.organization_id == world.org.id
 
 
 def test_a_whole_competence_takes_all_its_skills_and_names_it_alone(world):
@@ -127,7 +130,7 @@ def test_creation_retries_on_a_taken_code_and_gives_up_eventually(world):
         world.create(new_code=lambda: "AAAAAA111")
 
 
-@pytest.mark.parametrize("name,targets,kind", [
+@pytest.mark.parametrize(("name", "targets", "kind"), [
     ("  ", ["competence:1.1"], "name_missing"),
     ("Parcours", [], "empty_target_profile"),
     ("Parcours", ["competence:9.9"], "empty_target_profile"),
@@ -162,12 +165,14 @@ def test_the_first_participation_waits_for_reconciliation_in_a_school_with_a_ros
     campaign = world.create()
     pupil = world.uow.pupil()
     outcome = world.join(pupil, campaign.code.lower())
-    assert outcome.reconcile_in == UAI and outcome.participation is None
+    assert outcome.reconcile_in == UAI
+    assert outcome.participation is None
     assert not world.uow.participations.rows
     learner = world.uow.learners.put(world.org.id, "123", "Flora", "Dupont", BIRTH, "3A",
                                      user_id=pupil.id)
     outcome = world.join(pupil, campaign.code)
-    assert outcome.created and outcome.participation.organization_learner_id == learner.id
+    assert outcome.created
+    assert outcome.participation.organization_learner_id == learner.id
     assessment_id = outcome.participation.assessment_id
     assert world.uow.campaign_assessments.started[assessment_id] == (
         pupil.id, campaign.target_skill_ids, outcome.participation.id)
@@ -180,9 +185,11 @@ def test_statuses_go_started_to_share_shared_and_one_participation_per_pupil(wor
     pupil = world.uow.pupil()
     first = world.join(pupil, campaign.code).participation
     again = world.join(pupil, campaign.code)
-    assert not again.created and again.participation.id == first.id
+    assert not again.created
+    assert again.participation.id == first.id
     assert len(world.uow.participations.rows) == 1
-    assert first.status is ParticipationStatus.STARTED and first.organization_learner_id is None
+    assert first.status is ParticipationStatus.STARTED
+    assert first.organization_learner_id is None
     assert world.mine(pupil, campaign.code).assessment_id == first.assessment_id
     with pytest.raises(NotReadyToShare):
         world.share(pupil, campaign.code)
@@ -192,7 +199,8 @@ def test_statuses_go_started_to_share_shared_and_one_participation_per_pupil(wor
     assert world.mine(pupil, campaign.code).participation.status is ParticipationStatus.TO_SHARE
     clock.advance(days=1)
     shared = world.share(pupil, campaign.code)
-    assert shared.status is ParticipationStatus.SHARED and shared.shared_at == clock()
+    assert shared.status is ParticipationStatus.SHARED
+    assert shared.shared_at == clock()
     assert (shared.pix_score, shared.validated_skill_count) == (24, 3)
     with pytest.raises(NotReadyToShare):
         world.share(pupil, campaign.code)
@@ -249,7 +257,8 @@ def test_the_dashboard_groups_by_class_and_shows_results_once_shared(world):
     assert rows[0] == "Nom;Prénom;Classe;Statut;Score pix;Taux de maîtrise;Date de partage"
     assert rows[1] == "Benoît;Chloé;3A;Résultats reçus;8;25 %;02/09/2024"
     assert rows[3] == "Garçon;Noé;3B;En attente d'envoi;;;"
-    assert rows[4] == "Zed;Sam;Sans classe;En cours;;;" and rows[5] == ""
+    assert rows[4] == "Zed;Sam;Sans classe;En cours;;;"
+    assert rows[5] == ""
 
 
 def test_csv_cells_never_start_a_formula():

@@ -21,7 +21,8 @@ def world(clock):
 
 def start(world, code="1.1"):
     page = world.get(f"/competences/{code}/evaluation")
-    assert page.status_code == 200 and "Commencer" in page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Commencer" in page.get_data(as_text=True)
     token = CSRF.search(page.get_data(as_text=True)).group(1)
     response = world.post(f"/competences/{code}/evaluation", data={"csrf_token": token})
     assert response.status_code == 303
@@ -45,7 +46,9 @@ def test_a_whole_evaluation_from_the_profile_to_the_level(world):
     assert re.fullmatch(r"/evaluations/\d+", path)
     for _ in range(20):
         token, challenge_id, html = current(world, path)
-        assert "Je valide" in html and "<script" not in html and "style=" not in html
+        assert "Je valide" in html
+        assert "<script" not in html
+        assert "style=" not in html
         response = answer(world, path, token, challenge_id,
                           right_answer(CONTENT.challenges[challenge_id]))
         assert response.status_code == 303
@@ -56,7 +59,8 @@ def test_a_whole_evaluation_from_the_profile_to_the_level(world):
     assert "Vous avez atteint le niveau 5 (40 pix)" in end
     profile = world.get("/profil").get_data(as_text=True)
     assert '<span class="score-value">40</span>' in profile
-    assert "Niveau 5" in profile and profile.count("Niveau 0") == 15
+    assert "Niveau 5" in profile
+    assert profile.count("Niveau 0") == 15
     assert world.get(path).location.endswith("/resultat")
 
 
@@ -75,7 +79,8 @@ def test_answering_twice_or_another_challenge_is_refused(world):
     assert answer(world, path, token, challenge_id, wrong).status_code == 303
     assert "Ce n'était pas la bonne réponse" in world.get(path).get_data(as_text=True)
     again = answer(world, path, token, challenge_id, wrong)
-    assert again.status_code == 409 and "Réponse déjà enregistrée" in again.get_data(as_text=True)
+    assert again.status_code == 409
+    assert "Réponse déjà enregistrée" in again.get_data(as_text=True)
     other = answer(world, path, token, "securite-inexistant", "1")
     assert other.status_code == 409
 
@@ -86,7 +91,8 @@ def test_the_page_never_holds_the_solution_and_the_server_checks(world):
     challenge = CONTENT.challenges[challenge_id]
     for accepted in challenge.accepted:
         assert f'value="{accepted}"' not in html
-    assert "solution" not in html and "correct" not in html
+    assert "solution" not in html
+    assert "correct" not in html
     empty = answer(world, path, token, challenge_id, "")
     assert empty.location.endswith("?vide=1")  # nothing recorded
     assert world.uow.answers.rows == []
@@ -117,10 +123,12 @@ def test_login_and_csrf_are_required(world, clock):
     path = start(world)
     _, challenge_id, _ = current(world, path)
     refused = answer(world, path, "wrong", challenge_id, "1")
-    assert refused.status_code == 403 and world.uow.answers.rows == []
+    assert refused.status_code == 403
+    assert world.uow.answers.rows == []
     assert world.get("/competences/9.9/evaluation").status_code == 404
 
 
 def test_profile_requires_login(clock):
     response = World(clock).get("/profil")
-    assert response.status_code == 303 and response.location == "/"
+    assert response.status_code == 303
+    assert response.location == "/"

@@ -55,7 +55,8 @@ def test_the_packaged_content_covers_the_16_competences():
             levels = [CONTENT.skills[s].level for s in tube.skill_ids]
             assert levels == [1, 2, 3, 4, 5]
             assert all(s == f"@{tube_id}{CONTENT.skills[s].level}" for s in tube.skill_ids)
-    assert len(CONTENT.skills) >= 240 and len(CONTENT.challenges) >= 240
+    assert len(CONTENT.skills) >= 240
+    assert len(CONTENT.challenges) >= 240
     assert all(CONTENT.skills[s].challenge_ids for s in CONTENT.skills)
     for challenge in CONTENT.challenges.values():  # every solution is reachable
         assert challenge.is_correct(right_answer(challenge))
@@ -86,7 +87,8 @@ def _doc(**challenge):
 def test_invalid_content_is_refused_naming_the_file_and_entry(document, entry, problem):
     with pytest.raises(ContentError) as err:
         build_content([("1.1.yaml", document)])
-    assert str(err.value).startswith(f"1.1.yaml: {entry}: ") and problem in str(err.value)
+    assert str(err.value).startswith(f"1.1.yaml: {entry}: ")
+    assert problem in str(err.value)
 
 
 def test_duplicate_challenge_ids_are_refused(tmp_path):
@@ -103,11 +105,16 @@ def test_duplicate_challenge_ids_are_refused(tmp_path):
 
 def test_answers_are_compared_after_normalisation():
     qroc = Challenge("c", "@x1", ChallengeType.QROC, "Q", accepted=("Hameçonnage",))
-    assert qroc.is_correct("  hameconnage ") and qroc.is_correct("HAMEÇON NAGE")
-    assert not qroc.is_correct("") and not qroc.is_correct("phishing")
+    assert qroc.is_correct("  hameconnage ")
+    assert qroc.is_correct("HAMEÇON NAGE")
+    assert not qroc.is_correct("")
+    assert not qroc.is_correct("phishing")
     qcm = Challenge("m", "@x1", ChallengeType.QCM, "Q", ("a", "b", "c"), (1, 3))
-    assert qcm.is_correct("3,1") and not qcm.is_correct("1") and not qcm.is_correct("1,2,3")
-    assert "solution" not in repr(qcm) and "(1, 3)" not in repr(qcm)
+    assert qcm.is_correct("3,1")
+    assert not qcm.is_correct("1")
+    assert not qcm.is_correct("1,2,3")
+    assert "solution" not in repr(qcm)
+    assert "(1, 3)" not in repr(qcm)
 
 
 # --- scoring ---------------------------------------------------------------------------
@@ -116,7 +123,8 @@ def test_answers_are_compared_after_normalisation():
 def test_a_skill_is_worth_8_over_the_skills_of_its_level_at_most_4():
     values = skill_pix_values({"@a1": 1, "@b1": 1, "@c1": 1, "@a2": 2, "@a3": 3, "@b3": 3})
     assert values["@a1"] == Fraction(8, 3)
-    assert values["@a2"] == 4 and values["@a3"] == 4
+    assert values["@a2"] == 4
+    assert values["@a3"] == 4
     assert competence_pix(["@a1", "@b1", "@c1"], values) == 8
     assert competence_pix(["@a1", "@a2", "@x9"], values) == 6  # 6.67 rounded down
 
@@ -125,7 +133,8 @@ def test_a_full_competence_is_worth_40_pix_and_the_level_is_capped():
     skills = CONTENT.skills_of_competence("1.1")
     values = skill_pix_values({s.id: s.level for s in skills})
     assert competence_pix(values, values) == 40
-    assert competence_level(40) == 5 and competence_level(40, max_open_level=3) == 3
+    assert competence_level(40) == 5
+    assert competence_level(40, max_open_level=3) == 3
 
 
 # --- inference, estimate, next challenge -----------------------------------------------
@@ -262,4 +271,5 @@ def test_resuming_returns_the_started_evaluation():
                                         competence_code="2.1", max_open_level=5)
     again = start_competence_evaluation(repos, CONTENT, clock, rng, user_id=1,
                                         competence_code="2.1", max_open_level=5)
-    assert again == first and len(repos.assessments.rows) == 1
+    assert again == first
+    assert len(repos.assessments.rows) == 1

@@ -21,8 +21,10 @@ def test_add_admin_creates_everything_once_and_gives_a_password_once():
                   memberships=uow.memberships, clock=FakeClock())
     added = add_organization_admin("0561641e", "Admin@Exemple.fr", first_name="Ada",
                                    last_name="Admin", **kwargs)
-    assert added.organization_created and added.user_created
-    assert added.temporary_password and added.temporary_password not in repr(added)
+    assert added.organization_created
+    assert added.user_created
+    assert added.temporary_password
+    assert added.temporary_password not in repr(added)
     user_id = log_in_to_pix_orga("admin@exemple.fr", added.temporary_password, uow.methods,
                                  FakeClock())
     [(membership, organization)] = uow.memberships.list_for_user(user_id)
@@ -42,7 +44,7 @@ def test_add_admin_promotes_a_member_and_refuses_bad_input():
     assert add_organization_admin(UAI, teacher.email, **kwargs).temporary_password is None
     assert uow.memberships.find(teacher.id, org.id).role is Role.ADMIN
     for uai, email in [("123", "a@b.fr"), (UAI, "not-an-email")]:
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="a valid e-mail address and UAI"):
             add_organization_admin(uai, email, **kwargs)
 
 

@@ -123,5 +123,6 @@ def world(clock) -> SecureWorld:
 def assert_french_error(response, status: int) -> None:
     page = response.get_data(as_text=True)
     assert response.status_code == status
-    assert '<html lang="fr">' in page and "Référence de l'erreur" in page
+    assert '<html lang="fr">' in page
+    assert "Référence de l'erreur" in page
     assert re.search(r"<code>[0-9A-F]{8}</code>", page)

@@ -39,7 +39,8 @@ def _request(world, rule, method, uai=UAI):
 @pytest.mark.parametrize(("rule", "method"), _params(CASES))
 def test_anonymous_is_sent_to_the_login_page(world, rule, method):
     response = _request(world, rule, method)
-    assert response.status_code == 303 and response.location == "/orga/connexion"
+    assert response.status_code == 303
+    assert response.location == "/orga/connexion"
 
 
 @pytest.mark.parametrize(("rule", "method"), _params(CASES))

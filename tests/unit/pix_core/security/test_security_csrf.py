@@ -74,7 +74,8 @@ def test_a_token_from_another_session_is_refused(world, rule):
     stolen = other.csrf("/orga/connexion")  # a valid token, of the attacker's session
     response = world.post(path_for(rule), data=_everything_form(stolen))
     assert_french_error(response, 403)
-    assert world.uploads == [] and world.uow.learners.rows[learner_id].user_id is None
+    assert world.uploads == []
+    assert world.uow.learners.rows[learner_id].user_id is None
 
 
 def test_orga_login_without_a_session_is_refused(world):
@@ -82,7 +83,8 @@ def test_orga_login_without_a_session_is_refused(world):
     response = world.post("/orga/connexion", data={
         "csrf_token": "", "email": "admin@exemple.fr", "password": "correct horse"})
     assert_french_error(response, 403)
-    assert world.cookie() is None and world.sessions.rows == {}
+    assert world.cookie() is None
+    assert world.sessions.rows == {}
 
 
 def test_logout_without_the_token_keeps_the_user_logged_in(world):

@@ -46,7 +46,8 @@ def test_ten_attempts_pass_the_eleventh_is_refused_until_the_window_slides(clock
         limiter.hit(RULE, "x")
     with pytest.raises(TooManyAttempts) as refused:
         limiter.hit(RULE, "x")
-    assert refused.value.retry_after > 0 and refused.value.kind == "rate_limited:test"
+    assert refused.value.retry_after > 0
+    assert refused.value.kind == "rate_limited:test"
     limiter.hit(RULE, "someone else")  # other subjects are not affected
     clock.advance(seconds=refused.value.retry_after)
     limiter.hit(RULE, "x")  # Retry-After is honest
@@ -67,12 +68,14 @@ def test_decide_retry_after_points_at_the_first_moment_that_passes():
     refused = decide(RULE, 11, 0, 60)
     assert not refused.allowed
     later = 60 + refused.retry_after - 900  # elapsed in the next window by then
-    assert decide(RULE, 1, 11, later).allowed and not decide(RULE, 1, 11, later - 2).allowed
+    assert decide(RULE, 1, 11, later).allowed
+    assert not decide(RULE, 1, 11, later - 2).allowed
 
 
 def test_the_limiter_reads_only_the_injected_clock():
     source = inspect.getsource(rate_limit)
-    assert "datetime.now" not in source and "time.time" not in source
+    assert "datetime.now" not in source
+    assert "time.time" not in source
 
 
 def test_the_same_limiter_serves_campaign_codes(clock):

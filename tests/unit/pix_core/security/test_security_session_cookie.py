@@ -17,7 +17,8 @@ def assert_hardened(header: str) -> None:
     parts = [p.strip() for p in header.split(";")]
     attributes = {p.split("=", 1)[0].lower(): p.split("=", 1)[-1] for p in parts[1:]}
     assert parts[0].startswith("__Host-")
-    assert "secure" in attributes and "httponly" in attributes
+    assert "secure" in attributes
+    assert "httponly" in attributes
     assert attributes.get("samesite") == "Lax"
     assert attributes.get("path") == "/"
     assert "domain" not in attributes  # required by the __Host- prefix
@@ -60,7 +61,8 @@ def test_orga_login_gives_a_new_session_id_and_kills_the_old_one(world):
     old_token = world.csrf("/orga/connexion")
     assert world.orga_login().status_code == 303
     after = world.cookie()
-    assert after not in (None, before) and before not in world.sessions.rows
+    assert after not in (None, before)
+    assert before not in world.sessions.rows
     assert world.get("/orga").status_code == 200
     world.set_cookie(before)
     assert world.get("/orga").location == "/orga/connexion"
@@ -74,13 +76,15 @@ def test_logging_in_again_over_a_logged_in_session_also_renews_it(world, login):
     world.log_in_as(world.uow.pupil() if login == "gar" else world.admin)
     before = world.cookie()
     world.gar_login() if login == "gar" else world.orga_login(ADMIN_EMAIL, PASSWORD)
-    assert world.cookie() != before and before not in world.sessions.rows
+    assert world.cookie() != before
+    assert before not in world.sessions.rows
 
 
 def test_logout_deletes_the_session_server_side(world):
     session_id = world.log_in_as(world.uow.pupil())
     response = world.post("/deconnexion", data={"csrf_token": "tok"})
-    assert response.status_code == 303 and session_id not in world.sessions.rows
+    assert response.status_code == 303
+    assert session_id not in world.sessions.rows
     [header] = _session_set_cookies(response)
     assert "Max-Age=0" in header or "expires=Thu, 01 Jan 1970" in header
     world.set_cookie(session_id)

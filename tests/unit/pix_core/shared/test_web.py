@@ -68,16 +68,20 @@ def test_pages_have_no_inline_script_or_style_and_a_strict_csp(world):
     world.log_in()
     for path in ("/", "/profil", "/nulle-part"):
         html = world.get(path).get_data(as_text=True)
-        assert "<script" not in html and "style=" not in html and "<style" not in html
+        assert "<script" not in html
+        assert "style=" not in html
+        assert "<style" not in html
     csp = world.get("/").headers["Content-Security-Policy"]
-    assert "default-src 'none'" in csp and "unsafe-inline" not in csp
+    assert "default-src 'none'" in csp
+    assert "unsafe-inline" not in csp
 
 
 def test_unknown_route_is_a_french_404(world):
     response = world.get("/nulle-part")
     html = response.get_data(as_text=True)
     assert response.status_code == 404
-    assert "Page introuvable" in html and '<html lang="fr">' in html
+    assert "Page introuvable" in html
+    assert '<html lang="fr">' in html
     assert re.search(r"Référence de l'erreur : <code>[0-9A-F]{8}</code>", html)
 
 

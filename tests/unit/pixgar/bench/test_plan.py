@@ -21,11 +21,17 @@ def options(*argv: str) -> argparse.Namespace:
 
 def test_defaults_quick_and_long_runs():
     normal = plan_of(options())
-    assert normal.levels == (1, 8, 32) and normal.logins == 200 and normal.pupils == 100
+    assert normal.levels == (1, 8, 32)
+    assert normal.logins == 200
+    assert normal.pupils == 100
     quick = plan_of(options("--quick"))
-    assert quick.levels == (8,) and quick.logins == 32 and quick.baseline
+    assert quick.levels == (8,)
+    assert quick.logins == 32
+    assert quick.baseline
     long = plan_of(options("--long", "--concurrency", "4,16"))
-    assert long.levels == (16,) and long.logins == 100_000 and long.sample_every == 2500
+    assert long.levels == (16,)
+    assert long.logins == 100_000
+    assert long.sample_every == 2500
     assert long.pupils == 1000
     assert plan_of(options("--long", "--logins", "2000")).logins == 2000
 
@@ -42,7 +48,7 @@ def test_batches_keep_every_thread_busy_within_bounds():
     assert plan_of(options("--batch", "10")).batch_size(32) == 10
 
 
-@pytest.mark.parametrize("argv, message", [
+@pytest.mark.parametrize(("argv", "message"), [
     (("--concurrency", "8,x"), "--concurrency"),
     (("--concurrency", "0"), "--concurrency"),
     (("--logins", "0"), "--logins"),
@@ -64,7 +70,8 @@ def test_logins_are_shared_in_proportion_to_each_driver_threads():
 
     assert [threads for _, threads in shares] == [2, 1]
     assert sorted(shares[0][0] + shares[1][0]) == list(range(10))
-    assert len(shares[0][0]) == 7 and len(shares[1][0]) == 3
+    assert len(shares[0][0]) == 7
+    assert len(shares[1][0]) == 3
     assert split(list(range(4)), concurrency=1, drivers=4) == [([0, 1, 2, 3], 1)]
 
 

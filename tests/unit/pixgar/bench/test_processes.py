@@ -77,7 +77,8 @@ def test_stat_lines_are_read_whatever_the_command_name(tmp_path):
 
     times = processes.read_times(4242, str(tmp_path))
 
-    assert times is not None and times.ppid == 17
+    assert times is not None
+    assert times.ppid == 17
     assert times.own_ticks == 14 + 15  # utime + stime (fields 14 and 15)
     assert times.children_ticks == 16 + 17  # cutime + cstime
     assert processes.read_times(4343, str(tmp_path)) is None

@@ -24,7 +24,8 @@ def test_an_error_reference_is_looked_up_in_the_server_logs(tmp_path):
     explain_errors(figures, side)
 
     example = figures.error_examples["callback: HTTP 503"]
-    assert "server log:" in example and "kind=unreachable status=503" in example
+    assert "server log:" in example
+    assert "kind=unreachable status=503" in example
     assert "rid=" not in example
     assert figures.error_examples["acs: HTTP 400"] == "Requête refusée (no reference on this page)"
 

@@ -58,7 +58,7 @@ def _whole_document(signed_info):
     signed_info.find("ds:Reference", forge.NS).set("URI", "")
 
 
-@pytest.mark.parametrize("edit, code", [
+@pytest.mark.parametrize(("edit", "code"), [
     (_add_reference, "signature_malformed"),
     (_drop_enveloped, "signature_transforms_not_allowed"),
     (_with_comments, "signature_algorithm_not_allowed"),
