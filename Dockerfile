@@ -27,7 +27,7 @@ RUN pip wheel --no-deps --no-index --find-links /build/wheels --wheel-dir /build
 # Runtime: Python, xmlsec1, the locked wheels and the project; no compiler, no key.
 FROM ${PYTHON_IMAGE}
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
-# xmlsec1: pysaml2's signature backend (proxy/config.py); still needed to sign the SP
+# xmlsec1: pysaml2's signature backend (proxy/metadata/service_provider.py); still needed to sign the SP
 # metadata even once the login path checks signatures without it. Debian's security
 # updates come with each rebuild, hence no version pin.
 # hadolint ignore=DL3008

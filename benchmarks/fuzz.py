@@ -193,7 +193,7 @@ class AcsTarget:
     def prepare(self) -> AcsTarget:
         from gar_sim.idp import SimulatedGar
         from gar_sim.settings import settings_from_env
-        from proxy.config import sp_entity_id
+        from proxy.metadata.service_provider import sp_entity_id
         from proxy.settings import ProxySettings
         from tests.support.browsing import forms_of
         from tests.support.wsgi_transport import routed_session

@@ -53,12 +53,13 @@ ASSERTION_CLASS = "urn:oasis:names:tc:SAML:2.0:assertion:Assertion"
 
 def build(tmp: Path, redis_url: str) -> dict[str, Any]:
     """A development stack's proxy backend, the simulator's responses and the keys."""
-    from gar_sim.idp import SimulatedGar, idp_key_paths
+    from gar_sim.idp import SimulatedGar
+    from gar_sim.idp_config import idp_key_paths
     from gar_sim.settings import settings_from_env
     from gar_sim.users import get_user
     from pixgar.stack import stack_environment
     from proxy.app import create_app
-    from proxy.saml_crypto import probing_version_once
+    from proxy.saml.xmlsec1_version import probing_version_once
     from proxy.settings import ProxySettings
 
     env = stack_environment({"PIXGAR_DATA_DIR": str(tmp / "stack"), "REDIS_URL": redis_url})

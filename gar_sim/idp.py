@@ -27,7 +27,6 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_plus, urlencode, urlsplit
 
@@ -36,8 +35,6 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, class_name, saml
-from saml2.config import IdPConfig
-from saml2.metadata import entity_descriptor
 from saml2.s_utils import sid
 from saml2.saml import NAMEID_FORMAT_ENTITY, NAMEID_FORMAT_TRANSIENT
 from saml2.samlp import STATUS_SUCCESS, Status, StatusCode
@@ -45,7 +42,6 @@ from saml2.server import Server
 from saml2.sigver import (
     RSA_OAEP_MGF1P,
     get_pem_wrapped_unwrapped,
-    get_xmlsec_binary,
     make_temp,
     pre_encryption_part,
     pre_signature_part,
@@ -56,17 +52,19 @@ from werkzeug.routing import Map, Rule
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
+from gar_sim.idp_config import SsoRefused, idp_config, idp_key_paths, idp_metadata_xml
 from gar_sim.settings import NAME_FORMATS, Resource, SimSettings
+from gar_sim.signed_metadata import metadata_signing_key_paths, published_idp_metadata
 from gar_sim.users import USERS, GarUser, get_user
 from gar_sim.web import SECURITY_HEADERS, CookieSigner, render, static_response
-from kernel.devkeys import ensure_self_signed_cert
 
 logger = logging.getLogger(__name__)
 
 SESSION_COOKIE = "gar_sim_session"
 SESSION_MAX_AGE = 8 * 3600
 MAX_QUERY_BYTES = 16 * 1024
-PASSWORD_PROTECTED_TRANSPORT = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
+# an authentication context class, not a password
+PASSWORD_PROTECTED_TRANSPORT = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"  # noqa: E501, S105
 CONTENT_ENCRYPTION = "http://www.w3.org/2009/xmlenc11#aes256-gcm"  # assertions, when encrypted
 KEY_TRANSPORT = RSA_OAEP_MGF1P
 SESSION_KEY = "aes-256"  # xmlsec1's name for a fresh 256-bit AES content key
@@ -98,15 +96,6 @@ AUTOPOST_JS = """\
 """
 
 
-class SsoRefused(Exception):
-    """The simulator refuses a request; ``message`` is shown to the user (French)."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
-
-
 @dataclass(frozen=True)
 class SsoRequest:
     """A verified AuthnRequest: who asked, where to answer, and the RelayState."""
@@ -116,88 +105,6 @@ class SsoRequest:
     request_id: str
     relay_state: str
     resource: Resource
-
-
-# --------------------------------------------------------------------------- keys & config
-
-
-def idp_key_paths(settings: SimSettings, rogue: bool = False) -> tuple[Path, Path]:
-    """The simulator's signing key and certificate, generated on first run in the data dir.
-
-    ``rogue=True`` gives a second key pair that no metadata knows (negative tests).
-    """
-    directory = settings.data_dir / "gar_sim"
-    stem = "rogue-signing" if rogue else "idp-signing"
-    return ensure_self_signed_cert(
-        directory / f"{stem}.key",
-        directory / f"{stem}.crt",
-        common_name="Simulateur GAR (rogue)" if rogue else "Simulateur GAR (developpement)",
-    )
-
-
-def _idp_config(
-    settings: SimSettings,
-    *,
-    want_authn_requests_signed: bool,
-    with_sp_metadata: bool,
-    rogue: bool = False,
-) -> IdPConfig:
-    key_path, cert_path = idp_key_paths(settings, rogue=rogue)
-    base = settings.base_url
-    conf: dict[str, Any] = {
-        "entityid": settings.idp_entity_id,
-        "description": "Simulateur GAR (développement et tests uniquement)",
-        "service": {
-            "idp": {
-                "name": "Simulateur GAR",
-                "endpoints": {
-                    "single_sign_on_service": [(f"{base}/idp/sso", BINDING_HTTP_REDIRECT)],
-                },
-                "name_id_format": [NAMEID_FORMAT_TRANSIENT],
-                "want_authn_requests_signed": want_authn_requests_signed,
-                "sign_assertion": True,
-                "sign_response": settings.sign_response,
-                # pysaml2 reads these per service ("idp"); top-level values are ignored
-                "signing_algorithm": SIG_RSA_SHA256,
-                "digest_algorithm": DIGEST_SHA256,
-            },
-        },
-        "key_file": str(key_path),
-        "cert_file": str(cert_path),
-        "xmlsec_binary": settings.xmlsec_binary or get_xmlsec_binary(),
-        "signing_algorithm": SIG_RSA_SHA256,
-        "digest_algorithm": DIGEST_SHA256,
-        "delete_tmpfiles": True,
-        "accepted_time_diff": 60,
-    }
-    if with_sp_metadata:
-        paths = [str(p) for p in settings.sp_metadata_paths]
-        missing = [p for p in settings.sp_metadata_paths if not p.is_file()]
-        if missing:
-            raise SsoRefused(
-                "Le simulateur GAR ne trouve pas les métadonnées du fournisseur de service.",
-                status=503,
-            )
-        conf["metadata"] = {"local": paths}
-    config = IdPConfig()
-    config.load(conf)
-    return config
-
-
-def idp_metadata_xml(settings: SimSettings) -> str:
-    """The IdP metadata document (entityID ``{base}/idp/metadata``, signing certificate)."""
-    config = _idp_config(settings, want_authn_requests_signed=True, with_sp_metadata=False)
-    return str(entity_descriptor(config))
-
-
-def write_idp_metadata(settings: SimSettings, path: Path | str) -> Path:
-    """Write the metadata the simulator publishes (signed) to ``path`` (``GAR_IDP_METADATA``)."""
-    from gar_sim.signed_metadata import published_idp_metadata  # it imports this module
-
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(published_idp_metadata(settings))
-    return target
 
 
 # --------------------------------------------------------------------------- helpers
@@ -240,7 +147,7 @@ def _verify_redirect_signature(
     sig_alg = unquote_plus(raw["SigAlg"])
     digest = REDIRECT_SIG_ALGS.get(sig_alg)
     if accept_sha1 and sig_alg == "http://www.w3.org/2000/09/xmldsig#rsa-sha1":
-        digest = hashes.SHA1()
+        digest = hashes.SHA1()  # noqa: S303 - opt-in: shows that the proxy refuses SHA-1
     if digest is None:
         raise SsoRefused("Requête d'authentification refusée : algorithme de signature refusé.")
     signed = f"SAMLRequest={raw['SAMLRequest']}"
@@ -289,7 +196,7 @@ class SimulatedGar:
                 return cached[1]
             # Signature checks of AuthnRequests are done here on the raw query string
             # (pysaml2 re-encodes the parameters before checking), hence False.
-            config = _idp_config(
+            config = idp_config(
                 self.settings,
                 want_authn_requests_signed=False,
                 with_sp_metadata=True,
@@ -327,6 +234,31 @@ class SimulatedGar:
         if len(query_string) > MAX_QUERY_BYTES:
             raise SsoRefused("Requête d'authentification trop longue.")
         raw = _raw_query_params(query_string)
+        request = self._signed_request(raw)
+        sp_entity_id = (request.issuer.text or "").strip()
+        if request.protocol_binding and request.protocol_binding != BINDING_HTTP_POST:
+            raise SsoRefused("Le GAR ne répond qu'en HTTP-POST.")
+        acs_url = self._acs_of(request, sp_entity_id)
+        resource = self.settings.resource_for_sp(sp_entity_id)
+        if resource is None:
+            raise SsoRefused("Aucune ressource n'est déclarée au GAR pour ce fournisseur.")
+        relay_state = unquote_plus(raw["RelayState"]) if "RelayState" in raw else ""
+        if not relay_state_matches(relay_state, resource.resource_url):
+            logger.info("AuthnRequest refused: RelayState rule (resource %s)", resource.resource_id)
+            raise SsoRefused(
+                "Requête refusée par le GAR : le RelayState doit porter l'URL de la ressource "
+                "déclarée."
+            )
+        return SsoRequest(
+            sp_entity_id=sp_entity_id,
+            acs_url=acs_url,
+            request_id=str(request.id),
+            relay_state=relay_state,
+            resource=resource,
+        )
+
+    def _signed_request(self, raw: dict[str, str]) -> Any:
+        """The AuthnRequest of a known SP, its redirect-binding signature checked."""
         if "SAMLRequest" not in raw:
             raise SsoRefused("Requête d'authentification absente (paramètre SAMLRequest).")
         server = self.server()
@@ -348,40 +280,22 @@ class SimulatedGar:
         if not certs and not self._acs_urls(sp_entity_id):
             raise SsoRefused("Fournisseur de service inconnu du simulateur GAR.")
         _verify_redirect_signature(raw, certs, self.settings.accept_sha1_request_signatures)
+        return request
 
-        if request.protocol_binding and request.protocol_binding != BINDING_HTTP_POST:
-            raise SsoRefused("Le GAR ne répond qu'en HTTP-POST.")
+    def _acs_of(self, request: Any, sp_entity_id: str) -> str:
+        """Where to answer: the request's ACS URL or index, if the SP's metadata has it."""
         acs_list = self._acs_urls(sp_entity_id)
         known = [str(a["location"]) for a in acs_list]
         if request.assertion_consumer_service_url:
             if request.assertion_consumer_service_url not in known:
                 raise SsoRefused("Adresse de retour (ACS) absente des métadonnées du SP.")
-            acs_url = request.assertion_consumer_service_url
-        elif request.assertion_consumer_service_index is not None:
+            return str(request.assertion_consumer_service_url)
+        if request.assertion_consumer_service_index is not None:
             by_index = {str(a.get("index")): str(a["location"]) for a in acs_list}
             if str(request.assertion_consumer_service_index) not in by_index:
                 raise SsoRefused("Index d'ACS absent des métadonnées du SP.")
-            acs_url = by_index[str(request.assertion_consumer_service_index)]
-        else:
-            acs_url = self.default_acs(sp_entity_id)
-
-        resource = self.settings.resource_for_sp(sp_entity_id)
-        if resource is None:
-            raise SsoRefused("Aucune ressource n'est déclarée au GAR pour ce fournisseur.")
-        relay_state = unquote_plus(raw["RelayState"]) if "RelayState" in raw else ""
-        if not relay_state_matches(relay_state, resource.resource_url):
-            logger.info("AuthnRequest refused: RelayState rule (resource %s)", resource.resource_id)
-            raise SsoRefused(
-                "Requête refusée par le GAR : le RelayState doit porter l'URL de la ressource "
-                "déclarée."
-            )
-        return SsoRequest(
-            sp_entity_id=sp_entity_id,
-            acs_url=acs_url,
-            request_id=str(request.id),
-            relay_state=relay_state,
-            resource=resource,
-        )
+            return by_index[str(request.assertion_consumer_service_index)]
+        return self.default_acs(sp_entity_id)
 
     # -- responses
 
@@ -666,14 +580,13 @@ class GarSimApp:
         )
 
     def _autopost(self, acs_url: str, saml_response: str, relay_state: str) -> Response:
-        response = render(
+        return render(
             "gar_autopost.html",
             base=self.settings.base_url,
             acs_url=acs_url,
             saml_response=saml_response,
             relay_state=relay_state,
         )
-        return response
 
     def _picker(self, next_url: str) -> Response:
         return render(
@@ -693,8 +606,6 @@ class GarSimApp:
         )
 
     def on_metadata(self, request: Request) -> Response:
-        from gar_sim.signed_metadata import published_idp_metadata  # it imports this module
-
         return Response(published_idp_metadata(self.settings),
                         content_type="application/samlmetadata+xml; charset=utf-8")
 
@@ -796,8 +707,6 @@ class GarSimApp:
 
 def create_idp_app(settings: SimSettings) -> GarSimApp:
     """The GAR simulator as a WSGI application (development and tests only)."""
-    from gar_sim.signed_metadata import metadata_signing_key_paths
-
     # Generate the signing keys and certificates now rather than on the first request.
     idp_key_paths(settings)
     metadata_signing_key_paths(settings)

@@ -30,7 +30,7 @@ from lxml import etree
 from signxml import XMLSigner
 from signxml.algorithms import CanonicalizationMethod, DigestAlgorithm, SignatureMethod
 
-from gar_sim.idp import idp_key_paths, idp_metadata_xml
+from gar_sim.idp_config import idp_key_paths, idp_metadata_xml
 from gar_sim.settings import SimSettings
 from kernel.devkeys import ensure_self_signed_cert
 
@@ -121,3 +121,10 @@ def published_idp_metadata(settings: SimSettings, *, now: dt.datetime | None = N
     key_path, cert_path = signing_key or metadata_signing_key_paths(settings)
     return _sign(root, key_path, cert_path)
 
+
+def write_idp_metadata(settings: SimSettings, path: Path | str) -> Path:
+    """Write the metadata the simulator publishes (signed) to ``path`` (``GAR_IDP_METADATA``)."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(published_idp_metadata(settings))
+    return target

@@ -1,8 +1,9 @@
 """``GET /metrics`` for one application: the Prometheus page of *its* metrics only.
 
 Each application keeps its metrics in its own registry (the proxy: the default
-``REGISTRY``, ``proxy/metrics.py``; pix_core: ``pix_core/shared/adapters/http/metrics.py``), so that
-``pixgar demo``, which serves both from one process, shows each its own page.
+``REGISTRY``, ``proxy/observability/metrics.py``; pix_core:
+``pix_core/shared/adapters/http/metrics.py``), so that ``pixgar demo``, which serves both
+from one process, shows each its own page.
 
 Gauges computed when the page is asked for (metadata expiry, key ages) are not in that
 registry: they are :class:`ScrapeTimeGauge` collectors, given as ``scrape_time``.

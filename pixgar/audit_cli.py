@@ -63,8 +63,8 @@ def build_report(events, policy: dict[str, list[str]], *, client: str | None = N
 
 
 def _policy(settings) -> dict[str, list[str]]:
-    from proxy.config import load_yaml
-    from proxy.release_policy import POLICY_FILE, openid_claim_names, parse_policy
+    from proxy.oidc.release_policy import POLICY_FILE, openid_claim_names, parse_policy
+    from proxy.settings import load_yaml
 
     document = load_yaml(settings, POLICY_FILE)
     clients = list(settings.relying_parties) or list((document.get("clients") or {}).keys())
@@ -91,7 +91,7 @@ def _print_text(report: dict[str, Any], out) -> None:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from proxy.audit import read_events
+    from proxy.observability.audit import read_events
     from proxy.settings import ProxySettings
 
     settings = ProxySettings.from_env()

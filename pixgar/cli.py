@@ -135,9 +135,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.run(args))
     except Exception as error:  # a precise one-line message for the admin, no traceback
         from pixgar.schema import EXIT_CODE, SchemaNotReady
-        from proxy.clients import ClientsFileError
-        from proxy.config import ConfigurationError
-        from proxy.keys import MissingKeyError
+        from proxy.errors import ConfigurationError
+        from proxy.keys.files import MissingKeyError
+        from proxy.oidc.clients import ClientsFileError
 
         if isinstance(error, ConfigurationError | ClientsFileError | MissingKeyError):
             print(f"pixgar: {error}", file=sys.stderr)

@@ -15,7 +15,7 @@ import json
 import sys
 from collections.abc import Mapping
 
-from proxy.keyring import (
+from proxy.keys.keyring import (
     KINDS,
     OIDC_SIGNING,
     SAML_ENCRYPTION,
@@ -73,8 +73,8 @@ def _status_lines(status: Mapping[str, list[dict[str, object]]]) -> list[str]:
 def execute(args: argparse.Namespace, environ: Mapping[str, str] | None = None,
             clock: Clock = system_clock) -> int:
     """Run a parsed ``pixgar keys`` command."""
-    from proxy.keys import load_keys
-    from proxy.rotation import activate_delays, keyring_of, retire_delays
+    from proxy.keys.files import load_keys
+    from proxy.keys.rotation import activate_delays, keyring_of, retire_delays
     from proxy.settings import ProxySettings
 
     settings = ProxySettings.from_env(environ)

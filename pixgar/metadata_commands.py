@@ -27,13 +27,8 @@ def _emit(args: argparse.Namespace, body: dict[str, Any], text: str, error: bool
 def metadata_refresh(args: argparse.Namespace) -> int:
     from kernel.logging_setup import configure_logging
     from proxy.config import pyop_redis_uri
-    from proxy.gar_metadata import (
-        MetadataRefused,
-        SharedMetadata,
-        last_good_path,
-        load_pins,
-        refresh_metadata,
-    )
+    from proxy.metadata.gar_metadata import SharedMetadata, last_good_path, refresh_metadata
+    from proxy.metadata.verification import MetadataRefused, load_pins
     from proxy.settings import ProxySettings
     from proxy.stores.connection import redis_client
 
@@ -63,7 +58,7 @@ def metadata_refresh(args: argparse.Namespace) -> int:
 
 
 def metadata_export(args: argparse.Namespace) -> int:
-    from proxy.metadata import export_sp_metadata
+    from proxy.metadata.service_provider import export_sp_metadata
     from proxy.settings import ProxySettings
 
     xml = export_sp_metadata(ProxySettings.from_env())

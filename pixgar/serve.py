@@ -129,7 +129,7 @@ def serve_proxy() -> int:
 
     from pixgar.schema import require_proxy_schema
     from proxy.app import create_app
-    from proxy.config import idp_metadata_file
+    from proxy.metadata.startup import idp_metadata_file
     from proxy.settings import ProxySettings
 
     os.environ.setdefault("PIXGAR_GENERATE_DEV_KEYS", "0")  # production: keys are handed in

@@ -108,10 +108,10 @@ def _write_simulator_metadata(env: dict[str, str], data_dir: Path) -> Path:
     (another pin: the proxy then refuses the simulator's metadata, as it should) or set
     empty (no pin, unsigned metadata: the development path).
     """
-    from gar_sim.idp import idp_metadata_xml, write_idp_metadata
+    from gar_sim.idp_config import idp_metadata_xml
     from gar_sim.settings import settings_from_env
-    from gar_sim.signed_metadata import metadata_signing_key_paths
-    from proxy.metadata import export_sp_metadata
+    from gar_sim.signed_metadata import metadata_signing_key_paths, write_idp_metadata
+    from proxy.metadata.service_provider import export_sp_metadata
     from proxy.settings import ProxySettings
 
     sp_metadata = data_dir / "proxy-sp-metadata.xml"

@@ -7,11 +7,17 @@ becomes a French error page with a reference, and nothing personal reaches the l
 from __future__ import annotations
 
 import logging
+import time
 import traceback
+from collections.abc import Callable, Iterable, Mapping
 from io import BytesIO
+from pathlib import Path
+from typing import Any
+from wsgiref.types import StartResponse, WSGIEnvironment
 
 import redis
 import sqlalchemy.exc
+from prometheus_client import CollectorRegistry
 from satosa.context import Context
 from satosa.exception import (
     SATOSAAuthenticationError,
@@ -19,13 +25,13 @@ from satosa.exception import (
     SATOSANoBoundEndpointError,
 )
 from satosa.proxy_server import (
-    WsgiApplication,
     collect_http_headers,
     collect_server_headers,
     parse_query_string,
     unpack_get,
     unpack_post,
 )
+from satosa.response import Response as SatosaResponse
 from satosa.satosa_config import SATOSAConfig
 from satosa.state import State
 from werkzeug.wrappers import Response
@@ -45,14 +51,17 @@ from proxy.errors import (
     UnsupportedRequestBody,
     render_error,
 )
-from proxy.health import HEALTH_PATHS, proxy_health
-from proxy.keys import load_keys
-from proxy.login_correlation import resume_login
-from proxy.metrics import REGISTRY, scrape_time_gauges
-from proxy.observed import ObservedLogins
-from proxy.rotation import reloading_app
+from proxy.keys.ages import configured_key_files, key_ages
+from proxy.keys.files import load_keys
+from proxy.keys.keyring import Keyring
+from proxy.keys.rotation import keyring_of, reloading_app
+from proxy.metadata.ages import metadata_age, metadata_valid_until, metadata_watcher
+from proxy.observability.health import HEALTH_PATHS, proxy_health
+from proxy.observability.login_correlation import resume_login
+from proxy.observability.metrics import REGISTRY, scrape_time_gauges
+from proxy.observability.observed import ObservedLogins
 from proxy.settings import ProxySettings
-from proxy.state_cookie import (
+from proxy.state.cookie import (
     StateCookieCodec,
     TamperedStateCookie,
     set_cookie_header,
@@ -77,14 +86,15 @@ SECURITY_HEADERS = [
 ]
 
 
-class ProxyApplication(ObservedLogins, WsgiApplication):  # audit, metrics: proxy/observed.py
+class ProxyApplication(ObservedLogins):  # SATOSA's WsgiApplication, observed: observability/
     """SATOSA's WSGI application with French error pages and privacy-safe logging."""
 
-    def __init__(self, config):
+    def __init__(self, config: Any) -> None:  # satosa.satosa_config.SATOSAConfig
         super().__init__(config)
         self._state_codec = StateCookieCodec(config["STATE_ENCRYPTION_KEY"])
 
-    def __call__(self, environ, start_response, debug=False):
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse,
+                 debug: bool = False) -> Iterable[bytes]:
         if environ.get("PATH_INFO") in HEALTH_PATHS and environ.get("REQUEST_METHOD") in READ:
             return proxy_health(self, environ["PATH_INFO"])(environ, start_response)
         context = None
@@ -106,7 +116,7 @@ class ProxyApplication(ObservedLogins, WsgiApplication):  # audit, metrics: prox
                                      httponly=True, samesite="None")
         return answer(environ, start_response)
 
-    def _context(self, environ) -> Context:
+    def _context(self, environ: WSGIEnvironment) -> Context:
         length = _content_length(environ)
         if length > MAX_BODY_BYTES:
             raise SamlResponseRejected("request_body_too_large")
@@ -126,9 +136,9 @@ class ProxyApplication(ObservedLogins, WsgiApplication):  # audit, metrics: prox
         context.request_authorization = context.http_headers.get("HTTP_AUTHORIZATION", "")
         return context
 
-    def _load_state(self, context):
-        """SATOSA's state from our AES-GCM cookie (proxy/state_cookie.py), not SATOSA's own."""
-        self.start_clock(context)  # proxy/observed.py
+    def _load_state(self, context: Context) -> None:
+        """SATOSA's state from our AES-GCM cookie (proxy/state/cookie.py), not SATOSA's own."""
+        self.start_clock(context)  # proxy/observability/observed.py
         name = self.config["COOKIE_STATE_NAME"]
         state = State()
         try:
@@ -140,7 +150,7 @@ class ProxyApplication(ObservedLogins, WsgiApplication):  # audit, metrics: prox
         context.state = state
         setattr(context, _COOKIE_SENT, value is not None)
 
-    def _save_state(self, resp, context):
+    def _save_state(self, resp: SatosaResponse, context: Context) -> None:
         """Write the state cookie; none when there is no state to keep or to clear.
 
         Token, userinfo, JWKS and discovery requests carry no state cookie and leave none.
@@ -155,22 +165,22 @@ class ProxyApplication(ObservedLogins, WsgiApplication):  # audit, metrics: prox
         resp.headers.append(set_cookie_header(name, value, delete=state.delete,
                                               max_age=int(self.config["COOKIE_MAX_AGE"])))
 
-    def run(self, context):
+    def run(self, context: Context) -> SatosaResponse:
         """Route, run the endpoint, save the state cookie; errors propagate to ``__call__``."""
         self._load_state(context)
-        resume_login(context)  # log under the login's id (proxy/login_correlation.py)
+        resume_login(context)  # log under the login's id (proxy/observability/login_correlation.py)
         endpoint = self.module_router.endpoint_routing(context)
         response = endpoint(context)
         self._save_state(response, context)
         return response
 
 
-def _holds_state(state) -> bool:
+def _holds_state(state: State) -> bool:
     """True when SATOSA's state has more than the session id every new state gets."""
     return state.delete or any(key != "SESSION_ID" for key in state)
 
 
-def _content_length(environ) -> int:
+def _content_length(environ: WSGIEnvironment) -> int:
     """The body's length; a value that is not a plain number is refused (no ``read(-1)``)."""
     value = (environ.get("CONTENT_LENGTH") or "0").strip()
     if not value.isascii() or not value.isdigit():
@@ -178,7 +188,7 @@ def _content_length(environ) -> int:
     return int(value)
 
 
-def _request_data(environ, length: int) -> dict[str, str]:
+def _request_data(environ: WSGIEnvironment, length: int) -> dict[str, str]:
     """The request's parameters, always a dict of strings, as every SATOSA endpoint assumes.
 
     SATOSA's ``unpack_request`` gives ``None`` for a method other than GET and POST and for
@@ -203,7 +213,7 @@ def _request_data(environ, length: int) -> dict[str, str]:
     return data
 
 
-def _posted(environ, length: int):
+def _posted(environ: WSGIEnvironment, length: int) -> Any:
     media_type = (environ.get("CONTENT_TYPE") or "").partition(";")[0].strip().lower()
     if media_type not in (FORM, JSON):
         raise UnsupportedRequestBody("unsupported_content_type")
@@ -213,10 +223,10 @@ def _posted(environ, length: int):
         raise ProxyError("unreadable_request_body") from None
 
 
-def _content_type(headers) -> str:
+def _content_type(headers: Iterable[tuple[str, str]]) -> str:
     for name, value in headers:
         if name.lower() == "content-type":
-            return value
+            return str(value)
     return "text/html; charset=utf-8"
 
 
@@ -239,7 +249,7 @@ def _as_proxy_error(error: Exception) -> ProxyError:
     return InternalError(type(error).__name__)
 
 
-def create_app(settings: ProxySettings):
+def create_app(settings: ProxySettings) -> RequestIdMiddleware:
     """Build the proxy WSGI application from ``settings`` (keys generated in dev if allowed)."""
     configure_logging(settings.log_level)
 
@@ -247,5 +257,18 @@ def create_app(settings: ProxySettings):
         return ProxyApplication(SATOSAConfig(satosa_config(settings, load_keys(settings))))
 
     app = reloading_app(settings, build)  # rebuilt when the keyring changes (docs/adr/0006)
-    gauges = scrape_time_gauges(app, settings)  # metadata and key ages (proxy/metrics.py)
+    gauges = gauges_of(app, keyring_of(settings), configured_key_files(load_keys(settings)))
     return RequestIdMiddleware(MetricsEndpoint(app, REGISTRY, scrape_time=gauges))
+
+
+def gauges_of(app: Any, keyring: Keyring, configured: Mapping[str, Path],
+              clock: Callable[[], float] = time.time) -> CollectorRegistry:
+    """The scrape-time gauges (proxy/observability/metrics.py) of ``app`` and its keyring.
+
+    ``app`` may be rebuilt (``proxy/keys/rotation.py``): its metadata watcher is looked up
+    at each scrape.
+    """
+    return scrape_time_gauges(
+        lambda: metadata_valid_until(metadata_watcher(app)),
+        lambda: metadata_age(metadata_watcher(app), clock()),
+        lambda: key_ages(keyring, configured, clock()))

@@ -1,4 +1,7 @@
-"""What the proxy tells a browser when it refuses a request: a French page with a reference."""
+"""What the proxy tells a browser when it refuses a request: a French page with a reference.
+
+Also :class:`ConfigurationError`, what stops the proxy at start with a line for the admin.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +18,10 @@ _templates = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(["html"]),
 )
+
+
+class ConfigurationError(RuntimeError):
+    """The proxy cannot start with this configuration; the message says what to fix."""
 
 
 class ProxyError(Exception):
@@ -108,7 +115,7 @@ def new_reference() -> str:
 def render_error(error: ProxyError, reference: str | None = None) -> ErrorPage:
     """Render ``error`` as a French HTML page and log it as a security event (no personal data).
 
-    ``reference``: the audit event id of the refused login (proxy/audit.py), if any.
+    ``reference``: the audit event id of the refused login (proxy/observability/audit.py), if any.
     """
     reference = reference or new_reference()
     level = logging.ERROR if error.status >= 500 else logging.WARNING

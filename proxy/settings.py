@@ -10,14 +10,47 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from kernel.devkeys import default_data_dir
 from kernel.secret import Secret, read_secret
-from proxy.audit import AuditSettings
-from proxy.clients import RelyingParty, load_relying_parties
-from proxy.gar_metadata_settings import MetadataSettings
+from proxy.errors import ConfigurationError
+from proxy.observability.audit import AuditSettings
+from proxy.oidc.clients import RelyingParty, load_relying_parties
 
 REPO_CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+
+DEFAULT_REDIS_KEY = "pixgar:gar-metadata:current"
+
+
+@dataclass(frozen=True)
+class MetadataSettings:
+    """``GAR_METADATA_*``: the pinned certificate(s), the warning delay, the refresh cadence."""
+
+    signing_cert: Path | None = None  # GAR_METADATA_SIGNING_CERT: one or more PEM certificates
+    warn_days: int = 7  # GAR_METADATA_WARN_DAYS
+    check_seconds: float = 10.0  # GAR_METADATA_CHECK_SECONDS: a worker's Redis digest GET
+    refresh_seconds: int = 0  # GAR_METADATA_REFRESH_SECONDS: in-proxy periodic refresh, 0 = off
+    redis_key: str = DEFAULT_REDIS_KEY  # GAR_METADATA_REDIS_KEY
+    last_good_file: Path | None = None  # GAR_METADATA_LAST_GOOD_FILE, else in the data dir
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> MetadataSettings:
+        cert = env.get("GAR_METADATA_SIGNING_CERT")
+        try:
+            return cls(
+                signing_cert=Path(cert) if cert else None,
+                warn_days=int(env.get("GAR_METADATA_WARN_DAYS") or 7),
+                check_seconds=float(env.get("GAR_METADATA_CHECK_SECONDS") or 10),
+                refresh_seconds=int(env.get("GAR_METADATA_REFRESH_SECONDS") or 0),
+                redis_key=env.get("GAR_METADATA_REDIS_KEY") or DEFAULT_REDIS_KEY,
+                last_good_file=Path(env["GAR_METADATA_LAST_GOOD_FILE"])
+                if env.get("GAR_METADATA_LAST_GOOD_FILE") else None,
+            )
+        except ValueError as error:
+            raise ValueError(f"GAR_METADATA_*: expected a number ({error})") from None
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -52,7 +85,7 @@ class ProxySettings:
     saml_encryption_cert_file: Path | None = None
     oidc_signing_key_file: Path | None = None
     metadata: MetadataSettings = field(default_factory=MetadataSettings)  # GAR_METADATA_*
-    audit: AuditSettings = field(default_factory=AuditSettings)  # PIXGAR_AUDIT_* (proxy/audit.py)
+    audit: AuditSettings = field(default_factory=AuditSettings)  # PIXGAR_AUDIT_* (audit.py)
     keyring_dir: Path | None = None  # PIXGAR_KEYRING_DIR, else <data dir>/keyring
     key_publish_delay_hours: float = 24.0
     keyring_check_seconds: float = 5.0
@@ -106,3 +139,15 @@ class ProxySettings:
             key_publish_delay_hours=float(env.get("PIXGAR_KEY_PUBLISH_DELAY_HOURS") or 24),
             keyring_check_seconds=float(env.get("PIXGAR_KEYRING_CHECK_SECONDS") or 5),
         )
+
+
+def load_yaml(settings: ProxySettings, name: str) -> dict[str, Any]:
+    """Read ``config/<name>`` (or the same file in ``PIXGAR_CONFIG_DIR``)."""
+    path = settings.config_dir / name
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise ConfigurationError(f"{path}: {error}") from error
+    if not isinstance(document, dict):
+        raise ConfigurationError(f"{path}: expected a mapping at the top")
+    return document

@@ -47,17 +47,18 @@ def stock_config(env: dict[str, str], data_dir: Path,
     """A stock SATOSA configuration: SATOSA's own SAML backend and OIDC frontend only.
 
     Same BASE, SP entityID, ACS, SAML keys, IdP metadata and relying party as our proxy;
-    the keys are read from the same place ours are (``proxy.keys``, ``proxy.rotation``).
+    the keys are read from the same place ours are (``proxy.keys.files``, ``proxy.keys.rotation``).
     The state encryption key and the ``sub`` salt are drawn here: build the configuration
     once and hand the same one to every worker.
     """
     from saml2 import BINDING_HTTP_POST
     from saml2.saml import NAMEID_FORMAT_TRANSIENT
 
-    from proxy.config import acs_url, load_yaml, provider_policy, pyop_redis_uri, sp_entity_id
-    from proxy.keys import load_keys
-    from proxy.rotation import saml_key_config
-    from proxy.settings import ProxySettings
+    from proxy.config import provider_policy, pyop_redis_uri
+    from proxy.keys.files import load_keys
+    from proxy.keys.rotation import saml_key_config
+    from proxy.metadata.service_provider import acs_url, sp_entity_id
+    from proxy.settings import ProxySettings, load_yaml
 
     settings = ProxySettings.from_env(env)
     keys = load_keys(settings)

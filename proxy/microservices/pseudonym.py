@@ -20,7 +20,11 @@ import hashlib
 import hmac
 import logging
 import secrets
+from collections.abc import Mapping
+from typing import Any
 
+from satosa.context import Context
+from satosa.internal import InternalData
 from satosa.micro_services.base import ResponseMicroService
 
 from proxy.errors import SamlResponseRejected
@@ -37,17 +41,17 @@ def lookup_key(secret: str, purpose: str, value: str) -> str:
     return hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
 
 
-class GarPseudonym(ResponseMicroService):
+class GarPseudonym(ResponseMicroService):  # type: ignore[misc]  # satosa: untyped
     """Replace the IDO with the recorded subject of its owner."""
 
-    def __init__(self, config, *args, **kwargs):
+    def __init__(self, config: Mapping[str, Any], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._keys: list[tuple[str, str]] = [(k["version"], k["secret"]) for k in config["keys"]]
         engine = database_engine(config["database_url"])
         self._by_identifier = SubjectRecords(engine, identifier_subjects)
         self._by_ine = SubjectRecords(engine, roster_subjects)
 
-    def process(self, context, data):
+    def process(self, context: Context, data: InternalData) -> Any:
         ido = _single_ido(data.attributes.pop("ido", None))
         quality = data.attributes.pop("siecle_match_quality", None) or []
         sure_ine = (data.attributes.get("siecle_ine") or [""])[0] if STRICT in quality else ""
@@ -88,7 +92,7 @@ class GarPseudonym(ResponseMicroService):
         return subject
 
 
-def _single_ido(values: list | None) -> str:
+def _single_ido(values: list[Any] | None) -> str:
     distinct = {str(v).strip().lower() for v in values or [] if str(v).strip()}
     if len(distinct) != 1:
         raise SamlResponseRejected("missing_or_ambiguous_ido")

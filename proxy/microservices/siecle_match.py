@@ -13,7 +13,11 @@ Claims (scope ``gar``): ``siecle_match`` (``matched`` | ``ambiguous`` | ``none``
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from typing import Any
 
+from satosa.context import Context
+from satosa.internal import InternalData
 from satosa.micro_services.base import ResponseMicroService
 
 from proxy.stores.database import database_engine
@@ -28,24 +32,24 @@ NO_ROSTER = "no_roster"
 STRICT = "strict"
 
 
-def _first(values: list | None) -> str:
+def _first(values: list[Any] | None) -> str:
     return str(values[0]).strip() if values else ""
 
 
-class SiecleMatch(ResponseMicroService):
+class SiecleMatch(ResponseMicroService):  # type: ignore[misc]  # satosa: untyped
     """Attach the roster identity of a pupil the roster identifies for sure."""
 
-    def __init__(self, config, *args, **kwargs):
+    def __init__(self, config: Mapping[str, Any], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._roster = RosterReader(database_engine(config["database_url"]))
 
-    def process(self, context, data):
+    def process(self, context: Context, data: InternalData) -> Any:
         attributes = data.attributes
         attributes.update(self._match(attributes))
         logger.info("siecle match: %s", attributes["siecle_match"][0])
         return super().process(context, data)
 
-    def _match(self, attributes: dict) -> dict[str, list[str]]:
+    def _match(self, attributes: dict[str, Any]) -> dict[str, list[str]]:
         if PUPIL_PROFILE not in (attributes.get("profiles") or []):
             return {"siecle_match": [NOT_A_PUPIL]}
         uai = _first(attributes.get("uai"))

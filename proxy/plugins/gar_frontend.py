@@ -20,23 +20,29 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable, Mapping
 from time import monotonic
-from urllib.parse import urlencode
+from typing import Any
 
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from satosa.backends.saml2 import SAMLBackend
+from satosa.context import Context
 from satosa.internal import AuthenticationInformation, InternalData
 from satosa.response import Response, SeeOther
 from satosa.saml_util import make_saml_response
 
-from proxy.clients import RelyingParty
 from proxy.errors import SamlResponseRejected, SessionExpired
-from proxy.gar_profile import structure_attributes
-from proxy.rotation import publish_in_metadata
+from proxy.keys.rotation import publish_in_metadata
+from proxy.metadata.gar_metadata import MetadataWatcher, watcher_from_config
+from proxy.observability.pysaml2_logs import withhold_pysaml2_details
+from proxy.oidc.clients import RelyingParty
+from proxy.oidc.initiated_login import LOGIN_HINT, initiate_login_url, party_for_target
+from proxy.saml.algorithms import DIGEST_ALGORITHM, SIGNATURE_ALGORITHM
 from proxy.saml.attributes import local_names
+from proxy.saml.gar_profile import structure_attributes
 from proxy.saml.keys import IdpSigningKeys, decryption_keys
 from proxy.saml.response import Expected, ResponseReader, VerifiedResponse
-from proxy.saml_crypto import probing_version_once
+from proxy.saml.xmlsec1_version import probing_version_once
 from proxy.stores.connection import hashed, redis_client
 from proxy.stores.pending_requests import PendingRequests
 from proxy.stores.replay_cache import ReplayCache
@@ -44,41 +50,17 @@ from proxy.stores.unsolicited_logins import UnsolicitedLogins
 
 logger = logging.getLogger(__name__)
 
-
-class WithholdSamlDetails(logging.Filter):
-    """pysaml2 logs whole SAML messages (IDO, names) at ERROR on a bad signature: keep the
-    event (level, logger), drop the text, arguments and traceback."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = "pysaml2 %s event (details withheld: may quote the SAML message)"
-        record.args = (record.levelname,)
-        record.exc_info = record.exc_text = record.stack_info = None
-        return True
-
-
-def withhold_pysaml2_details() -> None:
-    """Put the filter on every pysaml2 logger (a logger's filters do not reach its children)."""
-    names = ["saml2"] + [n for n in logging.root.manager.loggerDict if n.startswith("saml2.")]
-    for name in names:
-        target = logging.getLogger(name)
-        if not any(isinstance(f, WithholdSamlDetails) for f in target.filters):
-            target.addFilter(WithholdSamlDetails())
-
-LOGIN_HINT = "pixgar.login_hint"
-"""Context decoration under which the OP hands the ``login_hint`` of an authorization request."""
-
 METADATA_REBUILD_SECONDS = 600  # each copy says validUntil = its build time + 4 hours
-SIGNATURE_ALGORITHM = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
-DIGEST_ALGORITHM = "http://www.w3.org/2001/04/xmlenc#sha256"
 
 
-class GarServiceProvider(SAMLBackend):
+class GarServiceProvider(SAMLBackend):  # type: ignore[misc]  # satosa: untyped
     """SATOSA backend module: the SAML service provider the GAR answers."""
 
-    def __init__(self, outgoing, internal_attributes, config, base_url, name):
+    def __init__(self, outgoing: Callable[..., Any], internal_attributes: Mapping[str, Any],
+                 config: Mapping[str, Any], base_url: str, name: str) -> None:
         super().__init__(outgoing, internal_attributes, config, base_url, name)
         withhold_pysaml2_details()
-        self.sp.sec.crypto = probing_version_once(self.sp.sec.crypto)  # proxy/saml_crypto.py
+        self.sp.sec.crypto = probing_version_once(self.sp.sec.crypto)  # saml/xmlsec1_version.py
         gar = config["gar"]
         client = redis_client(gar["redis_url"])
         self.pending = PendingRequests(client, gar["request_ttl"])
@@ -93,13 +75,11 @@ class GarServiceProvider(SAMLBackend):
         self.published_certs = gar.get("published_certs")
         self._metadata_copy: tuple[float, str | None] = (0.0, None)
         self.reader = self._response_reader(gar)
-        self.metadata_watcher = None
+        self.metadata_watcher: MetadataWatcher | None = None
         if gar.get("metadata"):  # the GAR metadata refresh (docs/adr/0005)
-            from proxy.gar_metadata import watcher_from_config
-
             self.metadata_watcher = watcher_from_config(gar["metadata"], client)
 
-    def _response_reader(self, gar) -> ResponseReader:
+    def _response_reader(self, gar: Mapping[str, Any]) -> ResponseReader:
         """Verifies and reads responses in process (proxy/saml, docs/adr/0013)."""
         sp_config = self.sp.config
         expected = Expected(sp_entity_id=sp_config.entityid, acs_url=self.acs_url,
@@ -110,7 +90,7 @@ class GarServiceProvider(SAMLBackend):
                               local_names(sp_config.attribute_converters,
                                           bool(sp_config.allow_unknown_attributes)))
 
-    def _metadata_endpoint(self, context):
+    def _metadata_endpoint(self, context: Context) -> Response:
         """The SP metadata at the entityID URL, with the keyring's current and next certs.
 
         Built at most every ``METADATA_REBUILD_SECONDS``: pysaml2 spends about 0.15 s and
@@ -132,7 +112,7 @@ class GarServiceProvider(SAMLBackend):
 
     # -- SP-initiated login ------------------------------------------------------------
 
-    def start_auth(self, context, internal_req):
+    def start_auth(self, context: Context, internal_req: InternalData) -> Any:
         """Finish a pending unsolicited login if the OP got its handle, else ask the GAR."""
         self._current_metadata()
         handle = context.get_decoration(LOGIN_HINT)
@@ -143,7 +123,7 @@ class GarServiceProvider(SAMLBackend):
             logger.info("unsolicited login handle unknown, used or foreign; asking the GAR")
         return super().start_auth(context, internal_req)
 
-    def authn_request(self, context, entity_id):
+    def authn_request(self, context: Context, entity_id: str) -> Any:
         """Send a signed AuthnRequest over HTTP-Redirect, RelayState = the resource URL."""
         request_id, binding, http_info = self.sp.prepare_for_negotiated_authenticate(
             entityid=entity_id,
@@ -162,7 +142,7 @@ class GarServiceProvider(SAMLBackend):
 
     # -- the assertion consumer service --------------------------------------------------
 
-    def authn_response(self, context, binding):
+    def authn_response(self, context: Context, binding: str) -> Any:
         """Verify the GAR's response, then finish the login it belongs to."""
         self._current_metadata()
         saml_response = (context.request or {}).get("SAMLResponse")
@@ -180,7 +160,7 @@ class GarServiceProvider(SAMLBackend):
             return self.auth_callback_func(context, identity)
         return self._hand_over_unsolicited(context, identity)
 
-    def _check_request(self, context, response: VerifiedResponse) -> None:
+    def _check_request(self, context: Context, response: VerifiedResponse) -> None:
         """An answer to the request this browser's login sent (once), or unsolicited if allowed."""
         request_id = self._consume_pending_request(context)
         if response.in_response_to and response.in_response_to != request_id:
@@ -188,10 +168,10 @@ class GarServiceProvider(SAMLBackend):
         if not response.in_response_to and not self.allow_unsolicited:
             raise SamlResponseRejected("unsolicited_disabled")
 
-    def _consume_pending_request(self, context) -> str | None:
+    def _consume_pending_request(self, context: Context) -> str | None:
         request_id = context.state.get(self.name, {}).get("request_id")
         if request_id and self.pending.consume(request_id):
-            return request_id
+            return str(request_id)
         return None
 
     def _remember_assertion(self, response: VerifiedResponse) -> None:
@@ -213,23 +193,18 @@ class GarServiceProvider(SAMLBackend):
 
     # -- unsolicited responses: OpenID Connect third-party initiated login ---------------
 
-    def _hand_over_unsolicited(self, context, identity: InternalData):
+    def _hand_over_unsolicited(self, context: Context, identity: InternalData) -> SeeOther:
+        """OpenID Connect third-party initiated login (proxy/oidc/initiated_login.py)."""
         relay_state = (context.request or {}).get("RelayState", "")
-        party = self._party_for_target(relay_state)
+        party = party_for_target(self.relying_parties, relay_state)
+        if party is None:
+            raise SamlResponseRejected("relay_state_not_allowed")
         handle = self.unsolicited_logins.put(identity.to_dict())
         context.state[self.name] = {"unsolicited": hashed(handle)}
-        query = urlencode({"iss": self.oidc_issuer, "target_link_uri": relay_state,
-                           "login_hint": handle})
         logger.info("unsolicited GAR response accepted; handing over to the relying party")
-        return SeeOther(f"{party.initiate_login_uri}?{query}")
+        return SeeOther(initiate_login_url(party, self.oidc_issuer, relay_state, handle))
 
-    def _party_for_target(self, relay_state: str) -> RelyingParty:
-        for party in self.relying_parties:
-            if party.initiate_login_uri and party.accepts_target(relay_state):
-                return party
-        raise SamlResponseRejected("relay_state_not_allowed")
-
-    def _redeem_unsolicited(self, context, handle: str) -> InternalData | None:
+    def _redeem_unsolicited(self, context: Context, handle: str) -> InternalData | None:
         bound = context.state.get(self.name, {}).get("unsolicited")
         if bound != hashed(handle):
             return None

@@ -18,23 +18,21 @@ What it adds to SATOSA's stock ``OpenIDConnectFrontend``:
 
 from __future__ import annotations
 
-import base64
-import binascii
 import contextvars
-import datetime as dt
-import hmac
 import json
 import logging
-import re
-import time
-from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
+from collections.abc import Callable, Mapping
+from contextlib import suppress
+from typing import Any
 
 from jwkest import JWKESTException
 from oic.exception import MessageException
-from oic.oic.message import AuthorizationErrorResponse, TokenErrorResponse
+from oic.oic.message import TokenErrorResponse
 from pyop.exceptions import InvalidAuthorizationCode
 from pyop.storage import StorageBase
 from pyop.userinfo import Userinfo
+from satosa.context import Context
+from satosa.exception import SATOSAAuthenticationError
 from satosa.frontends.openid_connect import (
     OpenIDConnectFrontend,
     combine_select_first_value,
@@ -43,17 +41,33 @@ from satosa.frontends.openid_connect import (
 from satosa.internal import InternalData
 from satosa.response import BadRequest, Response, SeeOther, Unauthorized
 
-from kernel.oauth import AUTHORIZATION_ERROR_CODES
-from proxy.audit import AuditLog
-from proxy.clients import RelyingParty
 from proxy.errors import OidcRequestRejected
-from proxy.login_correlation import start_login
-from proxy.metrics import REPLAYS, timed
-from proxy.observed import audit_authorization_refusal, audit_backend_error, audit_release
+from proxy.keys.rotation import published_jwks
+from proxy.observability.audit import AuditLog
+from proxy.observability.login_correlation import start_login
+from proxy.observability.metrics import REPLAYS, timed
+from proxy.observability.observed import (
+    audit_authorization_refusal,
+    audit_backend_error,
+    audit_release,
+)
+from proxy.oidc.authorization import (
+    code_in,
+    epoch_of,
+    error_redirect_url,
+    json_field,
+    oauth_error_of,
+    refusal_of,
+)
+from proxy.oidc.client_authentication import (
+    ClientAuthenticationFailed,
+    authenticate_client,
+    basic_authorization,
+)
+from proxy.oidc.clients import RelyingParty
 from proxy.oidc.id_tokens import sign_id_tokens_with_openssl
-from proxy.plugins.gar_frontend import LOGIN_HINT
-from proxy.release_policy import PolicyFilteredClaims, allowed_claims, releasing_for
-from proxy.rotation import published_jwks
+from proxy.oidc.initiated_login import LOGIN_HINT
+from proxy.oidc.release_policy import PolicyFilteredClaims, allowed_claims, releasing_for
 from proxy.stores.connection import hashed, redis_client
 from proxy.stores.subject_index import IndexedAuthorizationState, SubjectIndex
 
@@ -63,12 +77,8 @@ SINGLE_VALUED_CLAIMS = ("siecle_match", "siecle_uai", "siecle_ine", "siecle_clas
 # SATOSA keeps how each claim's values combine in a module-level table; ours are single.
 combine_values_by_claim.update({name: combine_select_first_value for name in SINGLE_VALUED_CLAIMS})
 
-_PKCE_CHALLENGE = re.compile(r"^[A-Za-z0-9_-]{43,128}$")
-UNSUPPORTED_PARAMETERS = {"request": "request_not_supported",  # request objects
-                          "request_uri": "request_uri_not_supported",
-                          "registration": "registration_not_supported"}  # dynamic registration
 REDEEMED_CODE_PREFIX = "pixgar:redeemed-code:"
-CODE_TOKEN_PREFIX = "pixgar:code-token:"    # hashed code -> access token it was redeemed for
+CODE_TOKEN_PREFIX = "pixgar:code-token:"  # noqa: S105 - a key prefix: hashed code -> its token
 REPLAYED_CODE_PREFIX = "pixgar:replayed-code:"  # hashed code -> a second redemption was tried
 AUTH_TIME_PREFIX = "pixgar:auth-time:"      # hashed code -> when the GAR authenticated the user
 # the auth_time of the code being redeemed by this request (per thread / per request)
@@ -76,14 +86,12 @@ _auth_time_of_request: contextvars.ContextVar[int | None] = contextvars.ContextV
     "pixgar_auth_time", default=None)
 
 
-class ClientAuthenticationFailed(Exception):
-    """The token request's client authentication is missing, malformed or wrong."""
-
-
-class PixOpenIDProvider(OpenIDConnectFrontend):
+class PixOpenIDProvider(OpenIDConnectFrontend):  # type: ignore[misc]  # satosa: untyped
     """SATOSA frontend module: the OpenID Provider pix_core logs in with."""
 
-    def __init__(self, auth_req_callback_func, internal_attributes, conf, base_url, name):
+    def __init__(self, auth_req_callback_func: Callable[..., Any],
+                 internal_attributes: Mapping[str, Any], conf: Mapping[str, Any],
+                 base_url: str, name: str) -> None:
         super().__init__(auth_req_callback_func, internal_attributes, conf, base_url, name)
         self.relying_parties = {
             entry["client_id"]: RelyingParty.from_config(entry) for entry in conf["relying_parties"]
@@ -100,7 +108,7 @@ class PixOpenIDProvider(OpenIDConnectFrontend):
         info["grant_types_supported"] = ["authorization_code"]  # pyop's default adds implicit
         claims_ttl = int(provider_config.get("access_token_lifetime", 3600))
         # only the claims the release policy allows the client are stored (read by userinfo
-        # and the ID token): proxy/release_policy.py
+        # and the ID token): proxy/oidc/release_policy.py
         self.release_policy = conf.get("release_policy") or {}
         self.user_db = PolicyFilteredClaims(StorageBase.from_uri(
             conf["db_uri"], db_name="satosa", collection="userinfo", ttl=claims_ttl))
@@ -117,11 +125,11 @@ class PixOpenIDProvider(OpenIDConnectFrontend):
         self._jwks = published_jwks(conf.get("published_signing_keys")
                                     or [conf["signing_key_path"]])
 
-    def jwks(self, context):
+    def jwks(self, context: Context) -> Response:
         """The JWKS document: current, next and retiring keys, each with its ``kid``."""
         return Response(json.dumps(self._jwks), content="application/json")
 
-    def handle_authn_request(self, context):
+    def handle_authn_request(self, context: Context) -> Any:
         """Check client, redirect URI and PKCE before SATOSA/pyop see the request."""
         start_login(context)  # the id pix_core logs this login under, for both apps' logs
         params = context.request or {}
@@ -129,31 +137,16 @@ class PixOpenIDProvider(OpenIDConnectFrontend):
         redirect_uri = params.get("redirect_uri", "")
         if party is None or redirect_uri not in party.redirect_uris:
             raise OidcRequestRejected("unknown_client_or_redirect_uri")
-        if params.get("code_challenge_method") != "S256" or not _PKCE_CHALLENGE.match(
-            params.get("code_challenge", "")
-        ):
-            audit_authorization_refusal(self, party.client_id, "pkce_required")
-            return _error_redirect(redirect_uri, "invalid_request",
-                                   "PKCE with code_challenge_method=S256 is required",
-                                   params.get("state"))
-        if "none" in params.get("prompt", "").split():
-            # The proxy keeps no session of its own: every login is a trip to the GAR,
-            # which may show a page. prompt=none can therefore never be honoured.
-            audit_authorization_refusal(self, party.client_id, "prompt_none_unsupported")
-            return _error_redirect(redirect_uri, "login_required",
-                                   "the proxy cannot authenticate without interaction",
-                                   params.get("state"))
-        unsupported = next((p for p in UNSUPPORTED_PARAMETERS if p in params), None)
-        if unsupported:  # OIDC Core §6 and §7.2.1: refused with their own error codes
-            error = UNSUPPORTED_PARAMETERS[unsupported]
-            audit_authorization_refusal(self, party.client_id, error)
-            return _error_redirect(redirect_uri, error, f"{unsupported} is not supported",
-                                   params.get("state"))
+        refusal = refusal_of(params)  # proxy/oidc/authorization.py
+        if refusal is not None:
+            audit_authorization_refusal(self, party.client_id, refusal.reason)
+            return SeeOther(error_redirect_url(redirect_uri, refusal.error, refusal.description,
+                                               params.get("state")))
         if params.get("login_hint"):
             context.decorate(LOGIN_HINT, params["login_hint"])
         return super().handle_authn_request(context)
 
-    def _handle_authn_request(self, context):
+    def _handle_authn_request(self, context: Context) -> Any:
         """pyop's own refusals (scope, response type…) are audited like ours.
 
         A parameter oic cannot parse (``max_age=abc``, ``claims={``, a malformed
@@ -169,49 +162,51 @@ class PixOpenIDProvider(OpenIDConnectFrontend):
         if outcome is None or isinstance(outcome, BadRequest):
             audit_authorization_refusal(self, params.get("client_id"),
                                         "authorization_invalid_request")
-            return _error_redirect(params["redirect_uri"], "invalid_request",
-                                   "malformed authorization request", params.get("state"))
+            return SeeOther(error_redirect_url(params["redirect_uri"], "invalid_request",
+                                               "malformed authorization request",
+                                               params.get("state")))
         if not isinstance(outcome, InternalData):
-            reason = _oauth_error_of(outcome) or "invalid_authorization_request"
+            headers = getattr(outcome, "headers", None)
+            reason = oauth_error_of(headers) or "invalid_authorization_request"
             audit_authorization_refusal(self, (context.request or {}).get("client_id"),
                                         f"authorization_{reason}")
         return outcome
 
-    def handle_authn_response(self, context, internal_resp):
+    def handle_authn_response(self, context: Context, internal_resp: InternalData) -> Any:
         """Issue the code with the claims the policy allows; audit; remember ``auth_time``."""
         client_id = self._get_authn_request_from_state(context.state).get("client_id")
         with releasing_for(allowed_claims(self.release_policy, client_id)):
             response = super().handle_authn_response(context, internal_resp)
-        code = _code_in(response)
+        code = code_in(getattr(response, "headers", []))
         if code:
             audit_release(self, code, client_id, internal_resp)  # fails closed: 503
-            auth_time = _epoch(getattr(internal_resp.auth_info, "timestamp", None))
+            auth_time = epoch_of(getattr(internal_resp.auth_info, "timestamp", None))
             self._redis.set(AUTH_TIME_PREFIX + hashed(code), str(auth_time).encode("ascii"),
                             ex=self._code_ttl)
         return response
 
-    def _get_extra_id_token_claims(self, user_id, client_id):
+    def _get_extra_id_token_claims(self, user_id: str, client_id: str) -> dict[str, Any]:
         claims = dict(super()._get_extra_id_token_claims(user_id, client_id))
         auth_time = _auth_time_of_request.get()
         if auth_time is not None:
             claims["auth_time"] = auth_time  # required with max_age (OIDC Core §3.1.2.1)
         return claims
 
-    def handle_backend_error(self, exception):
+    def handle_backend_error(self, exception: SATOSAAuthenticationError) -> SeeOther:
         """Tell the relying party the login failed, without the internal reason."""
         auth_req = self._get_authn_request_from_state(exception.state)
         audit_backend_error(self, auth_req.get("client_id"))
-        return _error_redirect(auth_req["redirect_uri"], "access_denied",
-                               "authentication failed at the identity provider",
-                               auth_req.get("state"))
+        return SeeOther(error_redirect_url(auth_req["redirect_uri"], "access_denied",
+                                           "authentication failed at the identity provider",
+                                           auth_req.get("state")))
 
-    def token_endpoint(self, context):
-        with timed("token"):  # proxy/metrics.py
+    def token_endpoint(self, context: Context) -> Any:
+        with timed("token"):  # proxy/observability/metrics.py
             response = self._token_endpoint(context)
         logger.info("token request answered %s", str(response.status).split()[0])
         return response
 
-    def _token_endpoint(self, context):
+    def _token_endpoint(self, context: Context) -> Any:
         """Authenticate the client, then redeem its code at most once, even across workers.
 
         A second redemption of a code is refused *and* revokes the access token the first
@@ -220,26 +215,25 @@ class PixOpenIDProvider(OpenIDConnectFrontend):
         """
         params = context.request or {}
         try:
-            client_id, secret = self._authenticate_client(params, context.request_authorization)
+            client_id, secret = authenticate_client(self.relying_parties, params,
+                                                    context.request_authorization)
         except ClientAuthenticationFailed:
             logger.warning("token request with failed client authentication; refused")
-            error = TokenErrorResponse(error="invalid_client",
-                                       error_description="client authentication failed")
-            return Unauthorized(error.to_json(), headers=[("WWW-Authenticate", "Basic")],
+            return Unauthorized(_token_error("invalid_client", "client authentication failed"),
+                                headers=[("WWW-Authenticate", "Basic")],
                                 content="application/json")
         # pyop accepts only the method a client registered: hand it the checked credentials
         # in the Basic form, whichever of the two advertised methods the client used.
         context.request = {k: v for k, v in params.items() if k != "client_secret"}
-        context.request_authorization = _basic(client_id, secret)
+        context.request_authorization = basic_authorization(client_id, secret)
         code = params.get("code")
         if code and self._code_belongs_to(code, client_id):
             if not self._first_redemption(code):
                 logger.warning("authorization code presented twice; refused, tokens revoked")
                 REPLAYS.labels(kind="code").inc()
                 self._revoke_tokens_of(code)
-                error = TokenErrorResponse(error="invalid_grant",
-                                           error_description="authorization code already used")
-                return BadRequest(error.to_json(), content="application/json")
+                return BadRequest(_token_error("invalid_grant", "authorization code already used"),
+                                  content="application/json")
             stored = self._redis.get(AUTH_TIME_PREFIX + hashed(code))
             marker = _auth_time_of_request.set(int(stored) if stored else None)
             try:
@@ -250,54 +244,23 @@ class PixOpenIDProvider(OpenIDConnectFrontend):
             return response
         return super().token_endpoint(context)
 
-    def _authenticate_client(self, params, authorization: str | None) -> tuple[str, str]:
-        """``client_secret_basic`` or ``client_secret_post``, exactly one, constant time."""
-        if authorization:
-            if "client_secret" in params:
-                raise ClientAuthenticationFailed("two authentication methods")
-            scheme, _, credentials = authorization.strip().partition(" ")
-            if scheme.lower() != "basic":
-                raise ClientAuthenticationFailed("scheme")
-            try:
-                decoded = base64.b64decode(credentials.strip(), validate=True).decode("utf-8")
-            except (binascii.Error, UnicodeDecodeError) as error:
-                raise ClientAuthenticationFailed("encoding") from error
-            raw_id, separator, raw_secret = decoded.partition(":")
-            if not separator:
-                raise ClientAuthenticationFailed("encoding")
-            client_id, secret = unquote(raw_id), unquote(raw_secret)
-            if params.get("client_id", client_id) != client_id:
-                raise ClientAuthenticationFailed("two client ids")
-        else:
-            client_id, secret = params.get("client_id", ""), params.get("client_secret")
-            if secret is None:
-                raise ClientAuthenticationFailed("no authentication")
-        party = self.relying_parties.get(client_id)
-        # every accepted secret (several while one rotates) is compared: no early exit
-        expected = [s.reveal() for s in party.accepted_secrets] if party else ["\0" * 32]
-        matches = [hmac.compare_digest(secret.encode("utf-8"), e.encode("utf-8"))
-                   for e in expected]
-        if party is None or not any(matches) or not secret:
-            raise ClientAuthenticationFailed("wrong credentials")
-        return client_id, party.secret.reveal()  # pyop knows the primary secret only
-
     def _code_belongs_to(self, code: str, client_id: str) -> bool:
         try:
             request = self.provider.authz_state.get_authorization_request_for_code(code)
         except InvalidAuthorizationCode:
             return False  # pyop answers invalid_grant
-        return request.get("client_id") == client_id
+        return bool(request.get("client_id") == client_id)
 
     def _first_redemption(self, code: str) -> bool:
         key = REDEEMED_CODE_PREFIX + hashed(code)
         return bool(self._redis.set(key, b"1", nx=True, ex=self._code_ttl))
 
-    def _remember_token_of(self, code: str, response) -> None:
+    def _remember_token_of(self, code: str, response: Any) -> None:
         """Keep which access token ``code`` gave, and revoke it if a replay came meanwhile."""
         if not str(response.status).startswith("200"):
             return
-        access_token = _json_field(response.message, "access_token")
-        if not access_token:
+        access_token = json_field(response.message, "access_token")
+        if not isinstance(access_token, str) or not access_token:
             return
         self._redis.set(CODE_TOKEN_PREFIX + hashed(code), access_token.encode("utf-8"),
                         ex=self._token_ttl)
@@ -310,60 +273,12 @@ class PixOpenIDProvider(OpenIDConnectFrontend):
         if issued is None:
             return  # the first redemption has not finished: it checks the replay mark
         access_tokens = self.provider.authz_state.access_tokens
-        try:
-            del access_tokens[issued.decode("utf-8")]
-        except KeyError:
-            pass  # already expired
+        with suppress(KeyError):  # already expired
+            del access_tokens[issued.decode("utf-8") if isinstance(issued, bytes) else issued]
         logger.warning("access token issued for a replayed authorization code revoked")
 
 
-def _basic(client_id: str, secret: str) -> str:
-    pair = f"{quote(client_id, safe='')}:{quote(secret, safe='')}"
-    return "Basic " + base64.b64encode(pair.encode("utf-8")).decode("ascii")
-
-
-def _code_in(response) -> str | None:
-    for name, value in getattr(response, "headers", []):
-        if name.lower() == "location":
-            return parse_qs(urlsplit(value).query).get("code", [None])[0]
-    return None
-
-
-def _epoch(instant) -> int:
-    """A SAML AuthnInstant (``2025-01-01T10:00:00Z``) as seconds since the epoch."""
-    if isinstance(instant, str | bytes) and instant:
-        text = instant.decode() if isinstance(instant, bytes) else instant
-        try:
-            parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            return int(time.time())
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=dt.UTC)
-        return int(parsed.timestamp())
-    if isinstance(instant, int | float):
-        return int(instant)
-    return int(time.time())
-
-
-def _oauth_error_of(response) -> str | None:
-    """The OAuth ``error`` code of pyop's error redirect, if it is one of the known codes."""
-    location = urlsplit(dict(getattr(response, "headers", None) or []).get("Location", ""))
-    answer = parse_qs(location.query) or parse_qs(location.fragment)  # fragment: implicit flow
-    error = answer.get("error", [""])[0]
-    return error if error in AUTHORIZATION_ERROR_CODES else None
-
-
-def _json_field(body, name: str):
-    try:
-        value = json.loads(body)
-    except (TypeError, ValueError):
-        return None
-    return value.get(name) if isinstance(value, dict) else None
-
-
-def _error_redirect(redirect_uri: str, error: str, description: str, state: str | None):
-    response = AuthorizationErrorResponse(error=error, error_description=description)
-    if state:
-        response["state"] = state
-    separator = "&" if "?" in redirect_uri else "?"
-    return SeeOther(f"{redirect_uri}{separator}{urlencode(response.to_dict())}")
+def _token_error(error: str, description: str) -> str:
+    response = TokenErrorResponse(  # type: ignore[no-untyped-call]  # oic: untyped
+        error=error, error_description=description)
+    return str(response.to_json())  # type: ignore[no-untyped-call]  # oic: untyped

@@ -28,6 +28,10 @@ DIGEST_METHODS: dict[str, type[hashes.HashAlgorithm]] = {
 }
 
 ACCEPTED_SIGNATURE_METHODS = frozenset(SIGNATURE_METHODS)
+
+# what the proxy itself signs its AuthnRequests with (and says so in its SP configuration)
+SIGNATURE_ALGORITHM = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
+DIGEST_ALGORITHM = XENC + "sha256"
 ACCEPTED_DIGEST_METHODS = frozenset(DIGEST_METHODS)
 ACCEPTED_CANONICALIZATIONS = frozenset({EXC_C14N})
 """Exclusive canonicalization without comments: a comment never counts as signed."""

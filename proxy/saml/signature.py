@@ -89,7 +89,7 @@ def verify_enveloped(element: etree._Element,
     digest.update(signed)
     if not hmac.compare_digest(digest.finalize(), declared.digest_value):
         raise SamlResponseRejected("digest_mismatch")
-    return signed
+    return bytes(signed)
 
 
 @dataclass(frozen=True)

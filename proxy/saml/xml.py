@@ -14,7 +14,10 @@ import binascii
 import threading
 from functools import cache
 from importlib.resources import files
+from importlib.resources.abc import Traversable
+from typing import Any
 
+import saml2.data.schemas
 from lxml import etree
 
 from proxy.errors import SamlResponseRejected
@@ -75,14 +78,14 @@ _BUNDLE = b"""<schema xmlns="http://www.w3.org/2001/XMLSchema">
 Encryption 1.1 (RSA-OAEP's ``MGF``), which pysaml2's validator also loaded."""
 
 
-class _LocalSchemas(etree.Resolver):
+class _LocalSchemas(etree.Resolver):  # type: ignore[misc]  # lxml: no type information here
     """Resolves the schemas' imports to pysaml2's copies; refuses anything else."""
 
-    def __init__(self, folder) -> None:
+    def __init__(self, folder: Traversable) -> None:
         super().__init__()
         self.folder = folder
 
-    def resolve(self, system_url, public_id, context):
+    def resolve(self, system_url: str, public_id: str | None, context: Any) -> Any:
         if system_url.endswith("XMLSchema.dtd"):  # named by the W3C's DOCTYPEs; not needed
             return self.resolve_string("", context)
         name = _SCHEMA_FILES.get(system_url, system_url.rsplit("/", 1)[-1])
@@ -95,8 +98,6 @@ class _LocalSchemas(etree.Resolver):
 @cache
 def schema() -> etree.XMLSchema:
     """The SAML schema set, loaded once per process (about 60 ms)."""
-    import saml2.data.schemas
-
     folder = files(saml2.data.schemas)
     parser = etree.XMLParser(load_dtd=True, no_network=True)  # the W3C's xsd use entities
     parser.resolvers.add(_LocalSchemas(folder))

@@ -64,7 +64,7 @@ class SubjectIndex:
         return raw.decode("utf-8") if isinstance(raw, bytes) else raw
 
 
-class IndexedAuthorizationState(AuthorizationState):
+class IndexedAuthorizationState(AuthorizationState):  # type: ignore[misc]  # pyop: untyped
     """pyop's authorization state, finding a ``sub``'s user with one lookup."""
 
     subject_identifiers: SubjectIndex

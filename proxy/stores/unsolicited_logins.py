@@ -49,6 +49,7 @@ class UnsolicitedLogins:
         if token is None:
             return None
         try:
-            return json.loads(_cipher(handle).decrypt(token))
+            identity: dict[str, Any] = json.loads(_cipher(handle).decrypt(token))
+            return identity
         except InvalidToken:
             return None

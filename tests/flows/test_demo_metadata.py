@@ -23,7 +23,7 @@ import redis
 from werkzeug.serving import make_server
 from werkzeug.test import Client
 
-from gar_sim.idp import idp_key_paths
+from gar_sim.idp_config import idp_key_paths
 from gar_sim.settings import settings_from_env
 from gar_sim.signed_metadata import (
     PUBLISHED_VALIDITY,
@@ -33,9 +33,9 @@ from gar_sim.signed_metadata import (
 )
 from pixgar.cli import main as pixgar_main
 from pixgar.stack import build_stack, stack_environment
-from proxy.config import ConfigurationError
-from proxy.gar_metadata import load_pins, verify_metadata
-from proxy.gar_metadata_startup import metadata_at_start
+from proxy.errors import ConfigurationError
+from proxy.metadata.startup import metadata_at_start
+from proxy.metadata.verification import load_pins, verify_metadata
 from proxy.settings import ProxySettings
 from tests.flows.conftest import AUDIT_STREAM
 from tests.flows.test_gar_login import login

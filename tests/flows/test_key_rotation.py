@@ -21,7 +21,7 @@ from pix_core.app import create_app as create_pix_app
 from pix_core.settings import PixSettings
 from pixgar import keys_cli
 from proxy.app import create_app as create_proxy_app
-from proxy.metadata import export_sp_metadata
+from proxy.metadata.service_provider import export_sp_metadata
 from proxy.settings import ProxySettings
 from tests.flows.conftest import Browser
 from tests.support.wsgi_transport import routed_session
@@ -262,8 +262,8 @@ def test_a_retired_key_no_longer_decrypts_nor_is_published(rotating, capsys):
     assert old["owned"] is False
     assert Path(old["key_file"]).exists()
     config = ProxySettings.from_env(rotating.env)
-    from proxy.keys import load_keys
-    from proxy.rotation import saml_key_config
+    from proxy.keys.files import load_keys
+    from proxy.keys.rotation import saml_key_config
 
     pairs = saml_key_config(config, load_keys(config))["encryption_keypairs"]
     assert old["key_file"] not in [pair["key_file"] for pair in pairs]
@@ -302,7 +302,7 @@ def test_client_secret_rotation_accepts_every_listed_secret(stack, browser, prox
 
 
 def test_a_worker_picks_the_keyring_up_within_the_check_interval():
-    from proxy.rotation import ReloadingApp
+    from proxy.keys.rotation import ReloadingApp
 
     builds: list[int] = []
     now = [0.0]

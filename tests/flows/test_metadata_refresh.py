@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from gar_sim.idp import idp_key_paths
+from gar_sim.idp_config import idp_key_paths
 from gar_sim.settings import settings_from_env
 from gar_sim.signed_metadata import signed_idp_metadata
 from gar_sim.users import get_user

@@ -29,7 +29,7 @@ from cryptography.x509.oid import NameOID
 from lxml import etree
 from signxml import XMLSigner, methods
 
-from gar_sim.idp import idp_key_paths
+from gar_sim.idp_config import idp_key_paths
 from gar_sim.settings import SimSettings
 
 SAMLP = "urn:oasis:names:tc:SAML:2.0:protocol"

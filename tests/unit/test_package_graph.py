@@ -153,7 +153,7 @@ def test_the_contract_names_no_module_that_is_gone():
     assert {name.split(".")[0] for name in STANDARD_IO} <= set(sys.stdlib_module_names)
 
 
-@pytest.mark.parametrize("package", ["pix_core", "roster", "kernel"])
+@pytest.mark.parametrize("package", ["pix_core", "roster", "kernel", "proxy", "gar_sim"])
 def test_no_import_is_deferred_into_a_function(package):
     """Imports at module level only: a deferred import hides a cycle or a cost."""
     deferred = []

@@ -119,7 +119,7 @@ def test_the_proxy_shows_metadata_expiry_and_age_and_key_ages(browser):
 def test_a_next_key_appears_on_the_page_of_a_proxy_on_that_keyring(
         browser, stack, proxy_with, tmp_path):
     from kernel.devkeys import ensure_rsa_key
-    from proxy.keyring import OIDC_SIGNING, Keyring
+    from proxy.keys.keyring import OIDC_SIGNING, Keyring
 
     keyring = Keyring(tmp_path / "keyring")
     keyring.next(OIDC_SIGNING, (ensure_rsa_key(tmp_path / "configured.key"), None))

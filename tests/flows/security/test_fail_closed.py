@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from pixgar.cli import main as pixgar_main
 from pixgar.stack import Stack, build_stack
 from proxy.app import create_app as create_proxy_app
-from proxy.config import ConfigurationError
+from proxy.errors import ConfigurationError
 from proxy.settings import ProxySettings
 from proxy.stores.connection import redis_client
 from proxy.stores.database import dispose_engines

@@ -39,7 +39,7 @@ from pix_core.app import URL_MAP
 from pix_core.campaigns.adapters.target_catalog import ContentCatalog
 from pix_core.evaluation.adapters.content_bank import default_content
 from pixgar.cli import main as pixgar
-from proxy.health import HEALTH_PATHS
+from proxy.observability.health import HEALTH_PATHS
 from tests.flows.conftest import Browser, make_stack
 from tests.flows.security.conftest import PYSAML2_TMPFILE_LEAK
 from tests.support.browsing import forms_of

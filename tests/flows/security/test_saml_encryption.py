@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import pytest
 
-from proxy.keys import load_keys
-from proxy.metrics import REGISTRY
+from proxy.keys.files import load_keys
+from proxy.observability.metrics import REGISTRY
 from proxy.saml import encryption
 from proxy.saml.algorithms import ENCRYPTION_REFUSED
 from proxy.settings import ProxySettings

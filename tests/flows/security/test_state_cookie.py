@@ -1,4 +1,4 @@
-"""The state cookie is sealed with AES-256-GCM (proxy/state_cookie.py): tampering is refused.
+"""The state cookie is sealed with AES-256-GCM (proxy/state/cookie.py): tampering is refused.
 
 SATOSA's own cookie (AES-CBC, no MAC) silently becomes an *empty* state when it fails to
 decrypt, which at the ACS turns a solicited login into something else; here any change
@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import pytest
 from satosa.state import State
 
-from proxy.state_cookie import StateCookieCodec, TamperedStateCookie
+from proxy.state.cookie import StateCookieCodec, TamperedStateCookie
 from tests.support.browsing import forms_of
 from tests.support.oidc_client import OidcClient
 from tests.support.wsgi_transport import routed_session
@@ -30,7 +30,7 @@ def client(stack, browser) -> OidcClient:
 @pytest.fixture
 def stack_state_key(stack) -> str:
     """The state key the stack's proxy runs with (generated in its data dir)."""
-    from proxy.keys import load_keys
+    from proxy.keys.files import load_keys
     from proxy.settings import ProxySettings
 
     return load_keys(ProxySettings.from_env(stack.env)).state_key.reveal()

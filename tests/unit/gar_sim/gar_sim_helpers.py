@@ -17,8 +17,8 @@ from saml2.metadata import entity_descriptor
 from saml2.sigver import get_xmlsec_binary
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
-from gar_sim.idp import write_idp_metadata
 from gar_sim.settings import SimSettings, default_resources
+from gar_sim.signed_metadata import write_idp_metadata
 from kernel.devkeys import ensure_self_signed_cert
 
 PROXY = "https://localhost:8443"

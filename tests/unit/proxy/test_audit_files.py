@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from proxy.audit import AuditFiles, read_events
+from proxy.observability.audit import AuditFiles, read_events
 
 
 def at(day: int) -> dt.datetime:

@@ -1,6 +1,6 @@
 import pytest
 
-from proxy.clients import ClientsFileError, RelyingParty, load_relying_parties
+from proxy.oidc.clients import ClientsFileError, RelyingParty, load_relying_parties
 
 FILE = """
 clients:

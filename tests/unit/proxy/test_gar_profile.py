@@ -1,4 +1,4 @@
-from proxy.gar_profile import parse_division, parse_group, structure_attributes
+from proxy.saml.gar_profile import parse_division, parse_group, structure_attributes
 
 
 def test_division_is_split_into_code_and_label():

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 
 from kernel.devkeys import ensure_self_signed_cert
-from proxy.clients import ClientsFileError, _parse_client
-from proxy.keyring import (
+from proxy.keys.keyring import (
     OIDC_SIGNING,
     SAML_SIGNING,
     Keyring,
     RotationRefused,
     key_id,
 )
+from proxy.oidc.clients import ClientsFileError, _parse_client
 
 DAY = dt.timedelta(hours=24)
 

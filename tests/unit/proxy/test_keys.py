@@ -1,6 +1,6 @@
 import pytest
 
-from proxy.keys import ExposedKeyError, MissingKeyError, load_keys
+from proxy.keys.files import ExposedKeyError, MissingKeyError, load_keys
 from proxy.settings import ProxySettings
 
 

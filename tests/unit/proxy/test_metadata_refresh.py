@@ -12,17 +12,15 @@ from pathlib import Path
 import pytest
 import redis
 
-from gar_sim.idp import idp_key_paths
+from gar_sim.idp_config import idp_key_paths
 from gar_sim.settings import settings_from_env
 from gar_sim.signed_metadata import signed_idp_metadata
 from pixgar.cli import main as pixgar_main
-from proxy.gar_metadata import (
+from proxy.metadata.gar_metadata import MetadataWatcher, SharedMetadata, refresh_metadata
+from proxy.metadata.verification import (
     AcceptedMetadata,
     MetadataRefused,
-    MetadataWatcher,
-    SharedMetadata,
     load_pins,
-    refresh_metadata,
     verify_metadata,
 )
 from tests.support.throwaway_services import free_port
@@ -216,7 +214,7 @@ def test_pixgar_metadata_refresh_json_and_exit_codes(sim, pin, shared, tmp_path,
 
 def test_production_start_requires_the_pin_and_development_keeps_unsigned(sim, shared,
                                                                           tmp_path):
-    from proxy.gar_metadata import startup_metadata
+    from proxy.metadata.gar_metadata import startup_metadata
 
     unsigned = tmp_path / "unsigned.xml"
     unsigned.write_bytes(signed_idp_metadata(sim, sign=False))
@@ -230,7 +228,7 @@ def test_production_start_requires_the_pin_and_development_keeps_unsigned(sim, s
 
 
 def test_a_start_prefers_what_redis_holds_then_the_last_good_copy(sim, pin, shared, tmp_path):
-    from proxy.gar_metadata import startup_metadata
+    from proxy.metadata.gar_metadata import startup_metadata
 
     source = tmp_path / "source.xml"
     source.write_bytes(signed_idp_metadata(sim))

@@ -1,4 +1,8 @@
-"""The proxy's scrape-time gauges: GAR metadata expiry and age, key ages (proxy/metrics.py)."""
+"""The proxy's scrape-time gauges: GAR metadata expiry and age, key ages.
+
+Declared in proxy/observability/metrics.py, computed by proxy/metadata/ages.py and
+proxy/keys/ages.py, wired by proxy/app.py (``gauges_of``).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,10 @@ import pytest
 
 from kernel.devkeys import ensure_rsa_key, ensure_self_signed_cert
 from kernel.metrics_endpoint import exposition
-from proxy.keyring import OIDC_SIGNING, SAML_ENCRYPTION, SAML_SIGNING, Keyring
-from proxy.metrics import gauges_of, key_ages, metadata_age, metadata_valid_until
+from proxy.app import gauges_of
+from proxy.keys.ages import key_ages
+from proxy.keys.keyring import OIDC_SIGNING, SAML_ENCRYPTION, SAML_SIGNING, Keyring
+from proxy.metadata.ages import metadata_age, metadata_valid_until
 from tests.unit.kernel.test_metrics_endpoint import samples
 
 NOW = dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.UTC)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from proxy.release_policy import (
+from proxy.oidc.release_policy import (
     PolicyFilteredClaims,
     ReleasePolicyError,
     allowed_claims,

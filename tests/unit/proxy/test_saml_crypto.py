@@ -6,7 +6,7 @@ import subprocess
 
 from saml2.sigver import CryptoBackendXmlSec1, get_xmlsec_binary
 
-from proxy.saml_crypto import XmlSec1OneVersionProbe, probing_version_once
+from proxy.saml.xmlsec1_version import XmlSec1OneVersionProbe, probing_version_once
 
 
 def test_the_version_is_probed_once_then_remembered(monkeypatch):

@@ -7,16 +7,16 @@ is loaded and not expired, every key file is readable.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from werkzeug.wrappers import Response
-
-from proxy.gar_metadata import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def database_check(url: str) -> dict[str, Any]:
         return {"ok": False, "error": type(error).__name__}
 
 
-def _checked(name: str, check) -> dict[str, Any]:
+def _checked(name: str, check: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     try:
         return check()
     except Exception as error:
@@ -51,7 +51,7 @@ def _checked(name: str, check) -> dict[str, Any]:
         return {"ok": False, "error": type(error).__name__}
 
 
-def proxy_health(app, path: str) -> Response:
+def proxy_health(app: Any, path: str) -> Response:
     """The answer of ``path`` (one of :data:`HEALTH_PATHS`) for a ``ProxyApplication``."""
     if path == "/healthz":
         return json_response({"status": "alive"}, True)
@@ -67,27 +67,27 @@ def proxy_health(app, path: str) -> Response:
     return json_response({"status": "ready" if ready else "not_ready", "checks": checks}, ready)
 
 
-def _redis(backend) -> dict[str, Any]:
+def _redis(backend: Any) -> dict[str, Any]:
     backend.pending._redis.ping()
     return {"ok": True}
 
 
-def _database_url(config) -> str:
+def _database_url(config: Any) -> str:
     for service in config["MICRO_SERVICES"]:
         url = service.get("config", {}).get("database_url")
         if url:
-            return url
+            return str(url)
     raise LookupError("no database configured")
 
 
-def _metadata(watcher) -> dict[str, Any]:
+def _metadata(watcher: Any) -> dict[str, Any]:
     if watcher is None:
         return {"ok": False, "error": "no_metadata_watcher"}
-    status = watcher.current.describe(utcnow())
+    status = watcher.current.describe(dt.datetime.now(dt.UTC))
     return {"ok": not status["expired"], **status}
 
 
-def _keys(config, backend) -> dict[str, Any]:
+def _keys(config: Any, backend: Any) -> dict[str, Any]:
     sp = backend.config["sp_config"]
     paths = [sp["key_file"], sp["cert_file"]]
     paths += [p for pair in sp.get("encryption_keypairs", []) for p in pair.values()]

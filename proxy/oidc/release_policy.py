@@ -85,11 +85,11 @@ class releasing_for:
     def __init__(self, allowed: frozenset[str]) -> None:
         self._allowed = allowed
 
-    def __enter__(self):
+    def __enter__(self) -> releasing_for:
         self._token = _allowed_now.set(self._allowed)
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         _allowed_now.reset(self._token)
 
 
@@ -99,37 +99,21 @@ class PolicyFilteredClaims:
     Outside :class:`releasing_for` nothing but ``sub`` is stored: fail closed.
     """
 
-    def __init__(self, store) -> None:
+    def __init__(self, store: Any) -> None:  # pyop's storage: untyped
         self._store = store
 
-    def __setitem__(self, key, claims) -> None:
+    def __setitem__(self, key: str, claims: Mapping[str, Any]) -> None:
         allowed = _allowed_now.get() or ALWAYS_RELEASED
         self._store[key] = filter_claims(claims, allowed)
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: str) -> Any:
         return self._store[key]
 
-    def __delitem__(self, key) -> None:
+    def __delitem__(self, key: str) -> None:
         del self._store[key]
 
-    def __contains__(self, key) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self._store
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)
-
-
-def load_release_policy(settings, parties: Iterable[Mapping[str, Any]]) -> dict[str, list[str]]:
-    """``config/release_policy.yaml`` checked against the claims and the relying parties.
-
-    Raises ``proxy.config.ConfigurationError`` with a precise message: the proxy stops.
-    """
-    from proxy.config import ConfigurationError, load_yaml
-
-    known_claims = openid_claim_names(load_yaml(settings, "internal_attributes.yaml"))
-    try:
-        return parse_policy(load_yaml(settings, POLICY_FILE), known_claims,
-                            [party["client_id"] for party in parties],
-                            str(settings.config_dir / POLICY_FILE))
-    except ReleasePolicyError as error:
-        raise ConfigurationError(str(error)) from error

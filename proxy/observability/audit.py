@@ -30,6 +30,7 @@ from urllib.parse import unquote
 import redis
 
 from kernel.request_id import current_request_id
+from proxy.observability.metrics import AUDIT_FAILURES
 
 logger = logging.getLogger(__name__)
 
@@ -174,11 +175,9 @@ class AuditLog:
         except (OSError, redis.exceptions.RedisError) as error:
             logger.error("audit event %s could not be stored: %s", event["id"],
                          type(error).__name__)
-            from proxy.metrics import AUDIT_FAILURES
-
             AUDIT_FAILURES.inc()
             raise AuditUnavailable(event["id"]) from error
-        return event["id"]
+        return str(event["id"])
 
     def try_record(self, event: dict[str, Any]) -> str:
         """For refusals: store if possible, return the id either way (nothing was released)."""
@@ -201,7 +200,7 @@ def login_event(*, outcome: str, client_id: str | None, reason: str | None = Non
     }
 
 
-def client_of_state(context) -> str | None:
+def client_of_state(context: Any) -> str | None:
     """The relying party a login in progress was started by, when the state says it."""
     state = getattr(context, "state", None)
     try:

@@ -9,19 +9,20 @@ the process runs, so the answer is kept. Every signature is still checked by xml
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 from saml2.sigver import CryptoBackendXmlSec1
 
 
-class XmlSec1OneVersionProbe(CryptoBackendXmlSec1):
+class XmlSec1OneVersionProbe(CryptoBackendXmlSec1):  # type: ignore[misc]  # pysaml2: untyped
     """``CryptoBackendXmlSec1`` whose ``version`` is probed once, then remembered."""
 
     @functools.cached_property
-    def version(self) -> str:  # type: ignore[override]
-        return str(CryptoBackendXmlSec1.version.fget(self))  # type: ignore[attr-defined]
+    def version(self) -> str:
+        return str(CryptoBackendXmlSec1.version.fget(self))
 
 
-def probing_version_once(crypto):
+def probing_version_once(crypto: Any) -> Any:
     """The same backend (binary, options, temp-file policy) with one version probe."""
     if type(crypto) is not CryptoBackendXmlSec1:
         return crypto  # another backend, or already wrapped: left as it is

@@ -8,6 +8,8 @@ GAR, the ACS and the redirect back log and audit under the same id as pix_core.
 
 from __future__ import annotations
 
+from typing import Any
+
 from kernel.request_id import (
     LOGIN_PARAMETER,
     adopt_request_id,
@@ -18,7 +20,7 @@ from kernel.request_id import (
 STATE_KEY = "pixgar_request_id"
 
 
-def start_login(context) -> str:
+def start_login(context: Any) -> str:  # satosa.context.Context
     """At the authorization endpoint: the relying party's id for the login, or a new one."""
     offered = (context.request or {}).get(LOGIN_PARAMETER)
     login_id = str(offered) if is_well_formed(offered) else new_request_id()
@@ -27,7 +29,7 @@ def start_login(context) -> str:
     return login_id
 
 
-def resume_login(context) -> None:
+def resume_login(context: Any) -> None:
     """After the state cookie is read: go on under the id of the login in progress, if any."""
     state = getattr(context, "state", None)
     if state is not None:

@@ -20,8 +20,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from wsgiref.types import StartResponse, WSGIEnvironment
 
-from proxy.keyring import (
+from jwkest.jwk import RSAKey, rsa_load
+from saml2 import md
+from saml2.metadata import do_key_descriptor
+
+from proxy.keys.files import ProxyKeys
+from proxy.keys.keyring import (
     CURRENT,
     NEXT,
     OIDC_SIGNING,
@@ -33,9 +39,8 @@ from proxy.keyring import (
     key_id,
     system_clock,
 )
-from proxy.keys import ProxyKeys
 from proxy.saml.algorithms import RSA_OAEP, RSA_OAEP_MGF1P, XENC11
-from proxy.settings import ProxySettings
+from proxy.settings import ProxySettings, load_yaml
 
 logger = logging.getLogger(__name__)
 
@@ -91,8 +96,6 @@ def oidc_key_config(settings: ProxySettings, keys: ProxyKeys) -> dict[str, Any]:
 
 def published_jwks(paths: list[str]) -> dict[str, Any]:
     """The JWKS document: the public part of each key, ``kid`` derived from the key."""
-    from jwkest.jwk import RSAKey, rsa_load
-
     keys = []
     for path in paths:
         key = RSAKey(key=rsa_load(path), use="sig", alg="RS256", kid=key_id(Path(path)))
@@ -123,9 +126,6 @@ def publish_in_metadata(xml: str, certs: dict[str, list[str]]) -> str:
     encrypts with AES-GCM under RSA-OAEP instead of its CBC fallback, which the proxy
     refuses (proxy/saml/algorithms.py).
     """
-    from saml2 import md
-    from saml2.metadata import do_key_descriptor
-
     descriptor = md.entity_descriptor_from_string(xml)
     sp = descriptor.spsso_descriptor[0]
     encryption = do_key_descriptor(enc_cert=[_cert_body(Path(c)) for c in certs["encryption"]],
@@ -137,13 +137,11 @@ def publish_in_metadata(xml: str, certs: dict[str, list[str]]) -> str:
         *do_key_descriptor(cert=[_cert_body(Path(c)) for c in certs["signing"]], use="signing"),
         *encryption,
     ]
-    return descriptor.to_string().decode("utf-8")
+    return str(descriptor.to_string().decode("utf-8"))
 
 
 def retire_delays(settings: ProxySettings) -> dict[str, dt.timedelta]:
     """How long a key stays ``retiring`` before ``retire`` is accepted, per kind."""
-    from proxy.config import load_yaml
-
     policy = load_yaml(settings, "proxy.yaml")
     oidc = policy["oidc"]
     skew = int(policy["saml"]["accepted_time_diff"])
@@ -173,7 +171,7 @@ class ReloadingApp:
     application stays. Everything a login needs is in Redis, so the swap loses nothing.
     """
 
-    def __init__(self, build: Callable[[], Any], stamp: Callable[[], tuple],
+    def __init__(self, build: Callable[[], Any], stamp: Callable[[], tuple[float, ...]],
                  check_seconds: float, monotonic: Callable[[], float] = time.monotonic):
         self._build, self._stamp, self._check_seconds = build, stamp, check_seconds
         self._monotonic = monotonic
@@ -182,11 +180,11 @@ class ReloadingApp:
         self._checked = monotonic()
         self._lock = threading.Lock()
 
-    def __call__(self, environ, start_response):
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Any:
         self._maybe_reload()
         return self.app(environ, start_response)
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self.app, name)
 
     def _maybe_reload(self) -> None:

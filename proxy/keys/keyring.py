@@ -14,7 +14,7 @@ and one small JSON state per kind (``saml-signing.json``, ...). Each key moves
 When a kind has no state yet, the key configured today (``*_FILE`` variables or the
 development keys) is its ``current`` key; the first ``next`` records it as such.
 
-This module knows nothing of SATOSA: :mod:`proxy.rotation` turns the state into
+This module knows nothing of SATOSA: :mod:`proxy.keys.rotation` turns the state into
 configuration. No function here returns or prints private key material.
 """
 
@@ -93,7 +93,8 @@ def _too_early(now: dt.datetime, since_text: str | None, min_age: dt.timedelta,
                refusal: str) -> str | None:
     """``refusal`` with the wait left when less than ``min_age`` has passed since then."""
     since = _parse(since_text)
-    assert since is not None  # written by this keyring with every status change
+    if since is None:  # written by this keyring with every status change
+        raise ValueError("keyring entry without the date of its status")
     if now - since < min_age:
         return f"{refusal} (try again in {_wait_text(since + min_age - now)})"
     return None

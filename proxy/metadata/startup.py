@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from proxy.gar_metadata import (
-    MetadataRefused,
-    SharedMetadata,
-    last_good_path,
-    startup_metadata,
-)
+import requests
+
+from proxy.errors import ConfigurationError
+from proxy.metadata.gar_metadata import SharedMetadata, last_good_path, startup_metadata
+from proxy.metadata.verification import MetadataRefused
 from proxy.settings import ProxySettings
 from proxy.stores.connection import redis_client
 
@@ -18,10 +19,8 @@ from proxy.stores.connection import redis_client
 def metadata_at_start(settings: ProxySettings, redis_url: str) -> tuple[Path, dict[str, Any]]:
     """The metadata file pysaml2 loads now, and the ``gar.metadata`` config of the backend.
 
-    Raises :class:`proxy.config.ConfigurationError` (one admin line) when refused.
+    Raises :class:`proxy.errors.ConfigurationError` (one admin line) when refused.
     """
-    from proxy.config import ConfigurationError, idp_metadata_file
-
     options = settings.metadata
     shared = SharedMetadata(redis_client(redis_url), options.redis_key)
     last_good = last_good_path(settings.data_dir, options.last_good_file)
@@ -48,9 +47,33 @@ def metadata_at_start(settings: ProxySettings, redis_url: str) -> tuple[Path, di
     return path, config
 
 
-def idp_metadata_file_for(settings: ProxySettings, locate) -> Path:
+def idp_metadata_file_for(settings: ProxySettings,
+                          locate: Callable[[ProxySettings], Path]) -> Path:
     """Without a pin (development): the file today's code uses (a local path is read as is)."""
     location = settings.gar_idp_metadata
     if location and not location.startswith(("https://", "http://")):
         return Path(location)
     return locate(settings)  # a URL: fetched again into the data dir (development only)
+
+
+def idp_metadata_file(settings: ProxySettings) -> Path:
+    """The GAR's metadata as a local file: ``GAR_IDP_METADATA`` is a path, or a URL fetched."""
+    location = settings.gar_idp_metadata
+    if not location:
+        raise ConfigurationError("GAR_IDP_METADATA is not set (path or URL of the IdP metadata)")
+    if not location.startswith(("https://", "http://")):
+        path = Path(location)
+        if not path.is_file():
+            raise ConfigurationError(f"GAR_IDP_METADATA: no such file {path}")
+        return path
+    try:
+        answer = requests.get(location, timeout=10)
+        answer.raise_for_status()
+    except requests.RequestException as error:
+        raise ConfigurationError(f"GAR_IDP_METADATA: cannot fetch {location}: {error}") from error
+    cached = settings.data_dir / "metadata" / "gar-idp.xml"
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_name(f".{cached.name}.{os.getpid()}.part")
+    partial.write_bytes(answer.content)
+    os.replace(partial, cached)  # atomic: a process reading the copy never sees half a file
+    return cached
