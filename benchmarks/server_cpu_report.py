@@ -15,31 +15,37 @@ import statistics
 
 
 def report(prefix: str) -> str:
-    logins = 0
-    for path in glob.glob(f"{prefix}.pix.*"):
-        with open(path, encoding="utf-8") as file:
-            logins += sum(" GET:/profil " in line for line in file)
-    lines = [f"logins (profile pages): {logins}"]
-    for role in ("proxy", "stockproxy", "pix"):
-        samples: dict[str, list[int]] = collections.defaultdict(list)
-        for path in glob.glob(f"{prefix}.{role}.*"):
+    lines = []
+    for side in ("ours", "stock"):
+        logins = 0
+        for path in glob.glob(f"{prefix}.{side}-pix.*"):
             with open(path, encoding="utf-8") as file:
-                for line in file:
-                    _, kind, value = line.split()
-                    samples[kind].append(int(value))
-        if not samples or not logins:
+                logins += sum(" GET:/profil " in line for line in file)
+        if logins:
+            lines.append(f"{side}: {logins} logins (profile pages)")
+            lines += [server_lines(prefix, f"{side}-{server}", logins)
+                      for server in ("proxy", "pix")]
+    return "\n".join(lines)
+
+
+def server_lines(prefix: str, role: str, logins: int) -> str:
+    samples: dict[str, list[int]] = collections.defaultdict(list)
+    for path in glob.glob(f"{prefix}.{role}.*"):
+        with open(path, encoding="utf-8") as file:
+            for line in file:
+                _, kind, value = line.split()
+                samples[kind].append(int(value))
+    lines, total = [f"== {role}"], 0
+    for kind, values in sorted(samples.items(), key=lambda item: -sum(item[1])):
+        if kind == "SQL-roundtrips":
+            lines.append(f"  psycopg waits (database round trips at most) per login: "
+                         f"{sum(values) / logins:.1f}")
             continue
-        lines.append(f"== {role}")
-        total = 0
-        for kind, values in sorted(samples.items(), key=lambda item: -sum(item[1])):
-            if kind == "SQL-roundtrips":
-                lines.append(f"  database round trips per login: {sum(values) / logins:.1f}")
-                continue
-            total += sum(values)
-            lines.append(f"  {kind[:50]:<50} n={len(values):6} median "
-                         f"{statistics.median(values) / 1000:7.2f} ms, per login "
-                         f"{sum(values) / 1000 / logins:7.2f} ms")
-        lines.append(f"  CPU per login (requests and TLS): {total / 1000 / logins:.2f} ms")
+        total += sum(values)
+        lines.append(f"  {kind[:50]:<50} n={len(values):6} median "
+                     f"{statistics.median(values) / 1000:7.2f} ms, per login "
+                     f"{sum(values) / 1000 / logins:7.2f} ms")
+    lines.append(f"  CPU per login (requests and TLS): {total / 1000 / logins:.2f} ms")
     return "\n".join(lines)
 
 

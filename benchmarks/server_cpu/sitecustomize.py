@@ -3,8 +3,8 @@
 Loaded by every Python process when this directory is on ``PYTHONPATH``; does nothing
 unless ``PIXGAR_CPU_TRACE`` names a file prefix. Then each gunicorn (gthread) worker
 appends one line per request, ``<pid> <METHOD:path> <microseconds>``, to
-``<prefix>.<role>.<pid>`` (role: ``proxy``, ``stockproxy`` or ``pix``), one line per TLS
-connection set-up (``TLS:init``: the handshake), and the database round trips of each
+``<prefix>.<side>-<server>.<pid>`` (``ours-proxy``, ``ours-pix``, ``stock-proxy``,
+``stock-pix``), one line per TLS connection set-up (``TLS:init``: the handshake), and the database round trips of each
 request (``SQL-roundtrips``, psycopg waits, as a count)::
 
     PYTHONPATH=benchmarks/server_cpu PIXGAR_CPU_TRACE=/tmp/run1 \\
@@ -28,9 +28,11 @@ TRACE = os.environ.get("PIXGAR_CPU_TRACE")
 def _role() -> str:
     with open("/proc/self/cmdline", "rb") as file:
         command = file.read().replace(b"\0", b" ").decode(errors="replace")
+    side = os.path.basename(os.environ.get("PIXGAR_DATA_DIR", "").rstrip("/"))
+    side = side if side in ("ours", "stock") else "ours"  # pixgar bench: <run dir>/<side>
     if "stock_satosa" in command:
-        return "stockproxy"
-    return "proxy" if "serve proxy" in command else "pix"
+        return "stock-proxy"
+    return f"{side}-proxy" if "serve proxy" in command else f"{side}-pix"
 
 
 def _install(prefix: str) -> None:
