@@ -4,8 +4,8 @@ Loaded by every Python process when this directory is on ``PYTHONPATH``; does no
 unless ``PIXGAR_CPU_TRACE`` names a file prefix. Then each gunicorn (gthread) worker
 appends one line per request, ``<pid> <METHOD:path> <microseconds>``, to
 ``<prefix>.<side>-<server>.<pid>`` (``ours-proxy``, ``ours-pix``, ``stock-proxy``,
-``stock-pix``), one line per TLS connection set-up (``TLS:init``: the handshake), and the database round trips of each
-request (``SQL-roundtrips``, psycopg waits, as a count)::
+``stock-pix``), one line per TLS connection set-up (``TLS:init``: the handshake), and
+the database round trips of each request (``SQL-roundtrips``, psycopg waits, a count)::
 
     PYTHONPATH=benchmarks/server_cpu PIXGAR_CPU_TRACE=/tmp/run1 \\
         .venv/bin/pixgar bench --concurrency 8 --logins 96
