@@ -29,10 +29,12 @@ FROM ${PYTHON_IMAGE}
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 # xmlsec1: pysaml2's signature backend (proxy/metadata/service_provider.py); still needed to sign the SP
 # metadata even once the login path checks signatures without it. Debian's security
-# updates come with each rebuild, hence no version pin.
+# updates come with each rebuild, hence no version pin. Pango and a font: WeasyPrint's
+# text layout for the certificates as PDF (pix_core/certification/adapters/pdf.py).
 # hadolint ignore=DL3008
 RUN apt-get update \
  && apt-get install -y --no-install-recommends xmlsec1 \
+      libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --gid 10001 pixgar \
  && useradd --uid 10001 --gid 10001 --create-home --shell /usr/sbin/nologin pixgar

@@ -33,6 +33,8 @@ from pix_core.campaigns.adapters.http.pages import CampaignPages
 from pix_core.campaigns.adapters.positioning import PositioningAssessments
 from pix_core.campaigns.adapters.target_catalog import ContentCatalog, EmptyCatalog
 from pix_core.campaigns.domain.target_profiles import TargetCatalog
+from pix_core.certification.adapters.http import errors as certification_errors
+from pix_core.certification.adapters.http.pages import CertificationPages
 from pix_core.database.unit_of_work import unit_of_work_factory
 from pix_core.evaluation.adapters.content_bank import default_content
 from pix_core.evaluation.adapters.http import errors as evaluation_errors
@@ -58,7 +60,7 @@ from roster.sql.repositories import roster_unit_of_work_factory
 
 STATIC_DIR = Path(__file__).resolve().parent / "shared" / "adapters" / "http" / "static"
 
-PAGES = (AccountPages, OrgaPages, EvaluationPages, CampaignPages)
+PAGES = (AccountPages, OrgaPages, EvaluationPages, CampaignPages, CertificationPages)
 URL_MAP = url_map(rule for pages in PAGES for rule in pages.rules)
 """Every route of the application (the odd-requests suite walks them all)."""
 
@@ -157,7 +159,8 @@ def pix_web(
     """
     gar_login = GarLogin(relying_party, sessions, clock)
     errors = ErrorTable(accounts_errors.ERROR_PAGES, orga_errors.ERROR_PAGES,
-                        evaluation_errors.ERROR_PAGES, campaigns_errors.ERROR_PAGES)
+                        evaluation_errors.ERROR_PAGES, campaigns_errors.ERROR_PAGES,
+                        certification_errors.ERROR_PAGES)
     kit = WebKit(config, sessions, clock, limiter or RateLimiter(InMemoryAttemptCounter(), clock),
                  errors, start_login=gar_login.start)
     return web(kit, [
@@ -165,5 +168,6 @@ def pix_web(
         OrgaPages(kit, unit_of_work, importer_for),
         EvaluationPages(kit, unit_of_work, content or default_content(), max_open_level),
         CampaignPages(kit, unit_of_work, catalog or EmptyCatalog(), assessment_path),
+        CertificationPages(kit, unit_of_work, content or default_content(), max_open_level),
     ])
 

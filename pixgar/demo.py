@@ -7,6 +7,7 @@ import os
 import socket
 import threading
 from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from werkzeug.serving import BaseWSGIServer, make_server
@@ -77,7 +78,8 @@ def run_demo() -> int:
         f"  Pix Orga : {stack.env['PIX_BASE_URL']}/orga/connexion "
         f"({seed.admin_email} / {seed.admin_password})\n"
         f"  demo campaign code: {seed.campaign_code} "
-        f"({stack.env['PIX_BASE_URL']}/campagnes/{seed.campaign_code})\n",
+        f"({stack.env['PIX_BASE_URL']}/campagnes/{seed.campaign_code})\n"
+        f"{_certification_note(seed, stack.env['PIX_BASE_URL'])}",
         flush=True,
     )
     try:
@@ -88,3 +90,13 @@ def run_demo() -> int:
         for server in servers:
             server.shutdown()
     return 0
+
+
+def _certification_note(seed: Any, pix_url: str) -> str:
+    """The demo's certification session: what the pupil and the supervisor type."""
+    session = seed.certification
+    if session is None:
+        return ""
+    return (f"  certification session {session.id}: access code {session.access_code} "
+            f"({pix_url}/certification, Léa Lefèvre or Noé Garçon), supervisor password "
+            f"{session.supervisor_password} ({pix_url}/surveillance)\n")

@@ -1,6 +1,7 @@
 """Demo data for ``pixgar demo``: a Pix Orga administrator of the simulator's school, one
-campaign and the school's SIECLE roster, created once and found again on the next start
-(idempotent; a roster the administrator imported since is left alone)."""
+campaign, the school's SIECLE roster and a certification session with Léa and Noé
+enrolled, created once and found again on the next start (idempotent; a roster the
+administrator imported since is left alone)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,12 @@ from kernel.stored import NotStored
 from pix_core.accounts.domain.passwords import hash_password, verify_password
 from pix_core.campaigns.adapters.target_catalog import ContentCatalog
 from pix_core.campaigns.usecases.create_campaign import create_campaign
+from pix_core.certification.domain.candidate_list import CandidatePick
+from pix_core.certification.domain.sessions import CertificationSession, SessionDetails
+from pix_core.certification.usecases.create_certification_session import (
+    create_certification_session,
+)
+from pix_core.certification.usecases.enrol_candidates import enrol_candidates
 from pix_core.database.unit_of_work import unit_of_work_factory
 from pix_core.evaluation.adapters.content_bank import default_content
 from pix_core.orga.usecases.add_organization_admin import add_organization_admin
@@ -29,6 +36,8 @@ from roster.usecases.import_siecle_roster import import_siecle_roster
 
 DEMO_ADMIN_EMAIL = "admin.demo@exemple.fr"
 DEMO_CAMPAIGN_NAME = "Parcours de démonstration"
+DEMO_CERTIFICATION_ROOM = "Salle de démonstration"
+DEMO_CANDIDATE_INES = ("070801234AB", "070801239FG")  # Léa Lefèvre, Noé Garçon
 # The simulator's pupils (gar_sim/users.py) as SIECLE knows them, one case each:
 DEMO_ROSTER = (
     # a sure match: the proxy releases INE, birth date and class
@@ -50,6 +59,8 @@ class DemoSeed:
     admin_email: str
     admin_password: str
     campaign_code: str
+    certification: CertificationSession | None = None
+    """The demo's certification session (number, access code, supervisor password)."""
 
 
 def seed_demo(database_url: str, data_dir: Path) -> DemoSeed:
@@ -85,9 +96,42 @@ def seed_demo(database_url: str, data_dir: Path) -> DemoSeed:
             uow.commit()
         if organization.siecle_imported_at is None:
             _import_roster(SCHOOL_UAI, engine, clock)
+        certification = _certification_session(engine, method.user_id, clock)
     finally:
         engine.dispose()
-    return DemoSeed(SCHOOL_UAI, DEMO_ADMIN_EMAIL, password, campaign.code)
+    return DemoSeed(SCHOOL_UAI, DEMO_ADMIN_EMAIL, password, campaign.code, certification)
+
+
+def _certification_session(engine: Engine, admin_id: int, clock: Clock
+                           ) -> CertificationSession:
+    """The open demo session (created once), with Léa and Noé enrolled when still here."""
+    with unit_of_work_factory(engine)() as uow:
+        organization = uow.organizations.get_by_uai(SCHOOL_UAI)
+        if organization is None:
+            raise LookupError("the demo school is not found")
+        if organization.id is None:
+            raise NotStored(organization)
+        session = next((s for s in uow.certification_sessions.list_for_organization(
+            organization.id) if s.is_open and s.details.room == DEMO_CERTIFICATION_ROOM), None)
+        if session is None:
+            session = create_certification_session(
+                admin_id, SCHOOL_UAI, SessionDetails(
+                    clock().date(), "09:00", DEMO_CERTIFICATION_ROOM, "Collège Jules-Simon",
+                    "Camille Admin"),
+                organizations=uow.organizations, memberships=uow.memberships,
+                sessions=uow.certification_sessions, clock=clock)
+            if session.id is None:
+                raise NotStored(session)
+            learners = uow.enrollable_learners.of_organization(organization.id)
+            picks = [CandidatePick(x.learner_id) for x in learners
+                     if x.ine in DEMO_CANDIDATE_INES and x.is_active]
+            enrol_candidates(admin_id, SCHOOL_UAI, session.id, picks,
+                             organizations=uow.organizations, memberships=uow.memberships,
+                             sessions=uow.certification_sessions,
+                             candidates=uow.certification_candidates,
+                             learners=uow.enrollable_learners)
+        uow.commit()
+    return session
 
 
 def _import_roster(uai: str, engine: Engine, clock: Clock) -> None:

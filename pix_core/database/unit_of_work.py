@@ -24,6 +24,13 @@ from pix_core.campaigns.adapters.sql.repositories import (
     SqlParticipationRepository,
 )
 from pix_core.campaigns.domain.participations import CampaignAssessments
+from pix_core.certification.adapters.sql.repositories import (
+    SqlCandidateRepository,
+    SqlCertificateRepository,
+    SqlCertificationAnswerRepository,
+    SqlCertificationSessionRepository,
+    SqlEnrollableLearners,
+)
 from pix_core.evaluation.adapters.sql.repositories import (
     SqlAnswerRepository,
     SqlAssessmentRepository,
@@ -65,6 +72,12 @@ class SqlUnitOfWork:
         self.participations = SqlParticipationRepository(session)
         self.campaign_assessments: Any = (
             None if campaign_assessments is None else campaign_assessments(self))
+        # certification
+        self.certification_sessions = SqlCertificationSessionRepository(session)
+        self.certification_candidates = SqlCandidateRepository(session)
+        self.certification_answers = SqlCertificationAnswerRepository(session)
+        self.certificates = SqlCertificateRepository(session)
+        self.enrollable_learners = SqlEnrollableLearners(session)
 
     def __enter__(self) -> SqlUnitOfWork:
         return self

@@ -36,6 +36,8 @@ def test_the_demo_starts_without_a_warning(tmp_path):
             process.wait(timeout=20)
 
     assert READY in out.read_text(), err.read_text()[-2000:]
+    assert re.search(r"access code [A-Z]{4}[0-9]{2} .* supervisor password [A-Z0-9]{5} ",
+                     out.read_text())  # the demo's certification session
     printed = err.read_text()
     assert "CryptographyDeprecationWarning" not in printed
     assert not re.search(r"\w*Warning: ", printed), printed

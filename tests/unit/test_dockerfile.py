@@ -160,6 +160,7 @@ def test_checks_its_health_with_pixgar_health():
 def test_installs_xmlsec1_and_generates_no_keys():
     installed = " ".join(" ".join(run.args) for run in FINAL.all("RUN"))
     assert "xmlsec1" in installed
+    assert "libpangoft2-1.0-0" in installed  # WeasyPrint: certificates as PDF
     env = " ".join(e.text for e in FINAL.all("ENV"))
     assert "PIXGAR_GENERATE_DEV_KEYS=0" in env
 

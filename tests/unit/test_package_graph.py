@@ -104,7 +104,7 @@ def lock_modules() -> set[str]:
 
 def test_every_context_s_domain_and_use_cases_are_walked():
     contexts = {path.parent.name for path in (ROOT / "pix_core").glob("*/domain")}
-    assert {"accounts", "orga", "evaluation", "campaigns", "shared"} <= contexts
+    assert {"accounts", "orga", "evaluation", "campaigns", "certification", "shared"} <= contexts
     walked = {path.relative_to(ROOT).parts[:2] for path in pure_modules()}
     assert {("pix_core", context) for context in contexts} <= walked
     assert {("roster", "domain"), ("roster", "usecases")} <= walked

@@ -297,7 +297,8 @@ def callers(tmp_path_factory, redis_url) -> Callers:
         pix_identities={"anonymous": [], "pupil": _cookie_header(pupil.session, pix),
                         "teacher": _cookie_header(teacher, pix)},
         samples={"uai": [SCHOOL_UAI, "0000000A"], "code": [campaign, "1.1", "NOPE"],
-                 "token": ["not-an-invitation"], "assessment_id": [assessment, "999999"]},
+                 "token": ["not-an-invitation"], "assessment_id": [assessment, "999999"],
+                 "session_id": ["1", "999999"], "candidate_id": ["1", "999999"]},
         oidc=oidc,
     )
 

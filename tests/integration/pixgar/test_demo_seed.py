@@ -41,3 +41,21 @@ def test_the_roster_is_seeded_once_and_a_later_import_is_kept(tmp_path):
         assert active_ines(engine) == {"070809999ZZ"}
     finally:
         engine.dispose()
+
+
+def test_the_demo_has_one_certification_session_with_two_candidates(tmp_path):
+    url = f"sqlite:///{tmp_path / 'pix.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        first = seed_demo(url, tmp_path).certification
+        again = seed_demo(url, tmp_path).certification  # the next start: the same session
+        assert first is not None
+        assert again is not None
+        assert (again.id, again.access_code) == (first.id, first.access_code)
+        with engine.connect() as connection:
+            names = set(connection.scalars(sa.text(
+                "SELECT first_name FROM certification_candidates")))
+        assert names == {"Léa", "Noé"}
+    finally:
+        engine.dispose()

@@ -16,7 +16,8 @@ from pix_core.shared.adapters.http.sessions import COOKIE_NAME
 from pix_core.shared.adapters.http.web import PixWeb
 from pix_core.shared.domain.rate_limit import InMemoryAttemptCounter, RateLimiter
 from tests.unit.pix_core.accounts.fakes import FakeRelyingParty, InMemorySessionStore
-from tests.unit.pix_core.campaigns.fakes import CampaignUnitOfWork, FakeCatalog
+from tests.unit.pix_core.campaigns.fakes import FakeCatalog
+from tests.unit.pix_core.certification.fakes import CertificationUnitOfWork
 from tests.unit.pix_core.orga.fakes import UAI
 
 BASE = "https://localhost:8444"
@@ -48,7 +49,7 @@ def path_for(rule: Rule, uai: str = UAI) -> str:
 class SecureWorld:
     def __init__(self, clock) -> None:
         self.clock = clock
-        self.uow = CampaignUnitOfWork()
+        self.uow = CertificationUnitOfWork()
         self.sessions = InMemorySessionStore()
         self.rp = FakeRelyingParty()
         self.counter = InMemoryAttemptCounter()

@@ -1,0 +1,1 @@
+"""Certification rules: codes, eligibility, challenge selection, timing, scoring. No I/O."""
