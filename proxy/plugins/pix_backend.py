@@ -67,6 +67,7 @@ from proxy.oidc.client_authentication import (
     basic_authorization,
 )
 from proxy.oidc.clients import RelyingParty
+from proxy.oidc.id_tokens import sign_id_tokens_with_openssl
 from proxy.oidc.initiated_login import LOGIN_HINT
 from proxy.oidc.release_policy import PolicyFilteredClaims, allowed_claims, releasing_for
 from proxy.stores.connection import (
@@ -135,6 +136,7 @@ class PixOpenIDProvider(OpenIDConnectFrontend):  # type: ignore[misc]  # satosa:
         self.user_db = PolicyFilteredClaims(records("userinfo", claims_ttl))
         self.audit = AuditLog(conf["audit"]) if conf.get("audit") else None
         self.provider.userinfo = Userinfo(self.user_db)
+        sign_id_tokens_with_openssl(self.provider)  # proxy/oidc/id_tokens.py
         # a sub's user in one GET instead of pyop's scan of every user (stores/subject_index.py)
         self.provider.authz_state = IndexedAuthorizationState.replacing(
             self.provider.authz_state, SubjectIndex(self._redis, self._code_ttl + claims_ttl),
