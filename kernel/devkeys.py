@@ -14,7 +14,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
 
@@ -38,20 +38,40 @@ def ensure_rsa_key(path: Path, bits: int = 2048) -> Path:
     return path
 
 
+def ensure_ec_key(path: Path) -> Path:
+    """Create an unencrypted PEM ECDSA P-256 private key at ``path`` unless one exists."""
+    if not path.exists():
+        key = ec.generate_private_key(ec.SECP256R1())
+        pem = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        _write_private(path, pem)
+    return path
+
+
 def ensure_self_signed_cert(
     key_path: Path,
     cert_path: Path,
     common_name: str,
     hostnames: tuple[str, ...] = (),
     days: int = 3650,
+    *,
+    elliptic: bool = False,
 ) -> tuple[Path, Path]:
-    """Create a key and a self-signed certificate (with SANs for ``hostnames``) if missing."""
-    ensure_rsa_key(key_path)
+    """Create a key and a self-signed certificate (with SANs for ``hostnames``) if missing.
+
+    RSA 2048 by default (SAML keys must be RSA); ``elliptic``: ECDSA P-256, for TLS (a
+    server signs each full handshake: ~0.05 ms of CPU against ~1 ms with RSA 2048). A key
+    already at ``key_path`` is kept, whatever its type.
+    """
+    (ensure_ec_key if elliptic else ensure_rsa_key)(key_path)
     if cert_path.exists():
         return key_path, cert_path
     key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
-    if not isinstance(key, rsa.RSAPrivateKey):
-        raise TypeError(f"{key_path} holds no RSA private key")
+    if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
+        raise TypeError(f"{key_path}: an RSA or ECDSA key was expected")
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     now = dt.datetime.now(dt.UTC)
     builder = (

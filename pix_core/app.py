@@ -9,6 +9,7 @@ web kit. A new context adds its pages to ``PAGES`` and ``pix_web``, its error pa
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -76,10 +77,20 @@ def system_clock() -> datetime:
 
 
 def default_http_session(settings: PixSettings) -> requests.Session:
-    """The back-channel session: trusts ``PROXY_CA_FILE`` when set (self-signed demo proxy)."""
+    """The back-channel session: trusts ``PROXY_CA_FILE`` when set (self-signed demo proxy).
+
+    What requests reads from the environment (proxies for the issuer's host, CA bundle) is
+    read once, here: with ``trust_env`` it scans the whole environment at every call, about
+    1 ms of CPU per token or userinfo request.
+    """
     session = requests.Session()
+    session.trust_env = False
+    session.proxies.update(requests.utils.get_environ_proxies(settings.issuer))
     if settings.proxy_ca_file is not None:
         session.verify = str(settings.proxy_ca_file)
+    else:
+        session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get(
+            "CURL_CA_BUNDLE") or True
     return session
 
 
@@ -99,7 +110,7 @@ def create_app(
     here: run ``pix_core.database.migrate.upgrade(settings.database_url)`` first.
     """
     logging.getLogger("pix_core").setLevel(settings.log_level)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, settings.database_pool)
     if relying_party is None:
         relying_party = OidcRelyingParty(
             RelyingPartyConfig(

@@ -17,6 +17,8 @@
 |                         | ``smtp://``, ``smtp+starttls://``, ``smtps://`` (mail/smtp.py) |
 | ``SMTP_CA_FILE`` | unset: system CAs verify the SMTP server's certificate |
 | ``MAIL_FROM`` | ``Pix <ne-pas-repondre@pix.localhost>`` |
+| ``DATABASE_POOL_SIZE``, ``DATABASE_POOL_MAX_OVERFLOW``, ``DATABASE_POOL_TIMEOUT`` | |
+|                         | ``GUNICORN_THREADS`` (else 4), ``0``, ``5`` s: kernel/sql/engine.py |
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from urllib.parse import urlsplit
 
 from kernel.devkeys import default_data_dir
 from kernel.secret import Secret, read_secret
+from kernel.sql.engine import PoolSettings
 from pix_core.accounts.adapters.mail.smtp import SmtpServer, SmtpUrlError, parse_smtp_url
 from pix_core.accounts.adapters.oidc.port import CALLBACK_PATH
 
@@ -54,6 +57,7 @@ class PixSettings:
     trusted_proxies: int = 0  # reverse proxies whose X-Forwarded-For is believed
     smtp: SmtpServer | None = None  # None: no mail goes out
     mail_from: str = DEFAULT_MAIL_FROM
+    database_pool: PoolSettings = PoolSettings()  # DATABASE_POOL_* (kernel/sql/engine.py)
 
     @property
     def issuer(self) -> str:
@@ -86,7 +90,15 @@ class PixSettings:
             trusted_proxies=_count(env, "PIX_TRUSTED_PROXIES"),
             smtp=_smtp(env),
             mail_from=env.get("MAIL_FROM") or DEFAULT_MAIL_FROM,
+            database_pool=_pool(env),
         )
+
+
+def _pool(env: Mapping[str, str]) -> PoolSettings:
+    try:
+        return PoolSettings.from_env(env)
+    except ValueError as error:
+        raise SettingsError(str(error)) from None
 
 
 def database_url_from_env(environ: Mapping[str, str] | None = None) -> str:

@@ -235,8 +235,8 @@ def _as_proxy_error(error: Exception) -> ProxyError:
         return error
     if isinstance(error, redis.exceptions.RedisError):
         return ServiceUnavailable("redis_unavailable")
-    if isinstance(error, sqlalchemy.exc.OperationalError):
-        return ServiceUnavailable("database_unavailable")
+    if isinstance(error, sqlalchemy.exc.OperationalError | sqlalchemy.exc.TimeoutError):
+        return ServiceUnavailable("database_unavailable")  # down, or every pooled connection busy
     if isinstance(error, SATOSANoBoundEndpointError):
         return NotFound("no_endpoint")
     if isinstance(error, SATOSAMissingStateError):

@@ -124,6 +124,7 @@ def pix_frontend(settings: ProxySettings, keys: ProxyKeys, oidc: Mapping[str, An
         "signing_key_path": str(keys.oidc_signing_key),
         "signing_key_id": signing_key_id(keys.oidc_signing_key),
         "db_uri": redis_uri,
+        "seal_key": keys.state_key.reveal(),  # claims sealed in Redis (stores/seal.py)
         "sub_hash_salt": keys.sub_salt.reveal(),
         "relying_parties": parties,
         "release_policy": load_release_policy(settings, parties),  # oidc/release_policy.py
@@ -140,13 +141,15 @@ def microservices(settings: ProxySettings, keys: ProxyKeys) -> list[dict[str, An
     siecle_match = {
         "module": "proxy.microservices.siecle_match.SiecleMatch",
         "name": "siecle_match",
-        "config": {"database_url": settings.roster_database_url},
+        "config": {"database_url": settings.roster_database_url,
+                   "database_pool": settings.database_pool.to_config()},
     }
     pseudonym = {
         "module": "proxy.microservices.pseudonym.GarPseudonym",
         "name": "pseudonym",
         "config": {
             "database_url": settings.roster_database_url,
+            "database_pool": settings.database_pool.to_config(),  # DATABASE_POOL_*
             "keys": [{"version": v, "secret": s.reveal()} for v, s in keys.pseudonym_keys],
         },
     }

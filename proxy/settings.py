@@ -1,7 +1,7 @@
 """Typed settings of the proxy, read once from the environment.
 
 Every value has an embedded development default so that ``pixgar demo`` runs on a fresh
-machine; production sets them explicitly (see the README's configuration reference).
+machine; production sets them explicitly (see docs/configuration.md).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import yaml
 
 from kernel.devkeys import default_data_dir
 from kernel.secret import Secret, read_secret
+from kernel.sql.engine import PoolSettings
 from proxy.errors import ConfigurationError
 from proxy.observability.audit import AuditSettings
 from proxy.oidc.clients import RelyingParty, load_relying_parties
@@ -78,6 +79,7 @@ class ProxySettings:
     state_key: Secret | None = None
     pseudonym_keys: Secret | None = None
     database_url: str = ""
+    database_pool: PoolSettings = field(default_factory=PoolSettings)  # DATABASE_POOL_*
     sub_salt: Secret | None = None
     saml_key_file: Path | None = None
     saml_cert_file: Path | None = None
@@ -127,6 +129,7 @@ class ProxySettings:
             state_key=read_secret("PROXY_STATE_KEY", env),
             pseudonym_keys=read_secret("PROXY_PSEUDONYM_KEYS", env),
             database_url=env.get("PROXY_DATABASE_URL") or env.get("DATABASE_URL") or "",
+            database_pool=PoolSettings.from_env(env),
             sub_salt=read_secret("PROXY_SUB_SALT", env),
             saml_key_file=path("SAML_SIGNING_KEY_FILE"),
             saml_cert_file=path("SAML_SIGNING_CERT_FILE"),

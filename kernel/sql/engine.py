@@ -1,12 +1,77 @@
-"""Engines for SQLite (embedded default) and PostgreSQL (``postgresql+psycopg://``)."""
+"""Engines for SQLite (embedded default) and PostgreSQL (``postgresql+psycopg://``).
+
+A PostgreSQL engine keeps a bounded pool of connections per process (:class:`PoolSettings`):
+a gunicorn worker serves ``GUNICORN_THREADS`` requests at once and a request holds at most
+one connection, so the pool is sized to the threads, and a server opens at most
+``WEB_CONCURRENCY × (DATABASE_POOL_SIZE + DATABASE_POOL_MAX_OVERFLOW)`` connections
+(docs/scaling.md). A request that finds the pool empty waits ``DATABASE_POOL_TIMEOUT``
+seconds, then gets SQLAlchemy's ``TimeoutError``: the apps answer it with their
+"indisponible" page (503), like a database that is down.
+"""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, create_engine, event, exc
+from sqlalchemy.engine import Dialect, make_url
+
+PING_WHEN_IDLE_FOR = 1.0
+"""Seconds a pooled connection may rest before it is pinged on its next checkout.
+
+SQLAlchemy's ``pool_pre_ping`` pings at every checkout: a round trip to the server before
+each transaction (8 per GAR login in pix_core). A connection used less than a second ago
+is alive unless the server died within that second; a server that is restarted is gone
+for longer than that, so every connection that rested through the restart is pinged and
+replaced, as with ``pool_pre_ping``.
+"""
+_RESTING_SINCE = "pixgar_resting_since"
+
+DEFAULT_THREADS = 4  # pixgar serve's GUNICORN_THREADS when unset (pixgar/serve.py)
+
+
+class PoolSettingsError(ValueError):
+    """A pool variable is malformed (the message names it)."""
+
+
+@dataclass(frozen=True)
+class PoolSettings:
+    """One process's PostgreSQL pool: ``size`` kept open, ``max_overflow`` more on demand."""
+
+    size: int = DEFAULT_THREADS
+    max_overflow: int = 0
+    timeout: float = 5.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> PoolSettings:
+        """``DATABASE_POOL_SIZE`` (default ``GUNICORN_THREADS``, else 4),
+        ``DATABASE_POOL_MAX_OVERFLOW`` (0), ``DATABASE_POOL_TIMEOUT`` (5 seconds)."""
+        threads = _number(env, "GUNICORN_THREADS", int, DEFAULT_THREADS, minimum=1)
+        return cls(size=_number(env, "DATABASE_POOL_SIZE", int, threads, minimum=1),
+                   max_overflow=_number(env, "DATABASE_POOL_MAX_OVERFLOW", int, 0, minimum=0),
+                   timeout=_number(env, "DATABASE_POOL_TIMEOUT", float, 5.0, minimum=0.001))
+
+    def to_config(self) -> dict[str, Any]:
+        """Plain values, for configuration dictionaries (the proxy's microservices)."""
+        return {"size": self.size, "max_overflow": self.max_overflow, "timeout": self.timeout}
+
+
+def _number(env: Mapping[str, str], name: str, kind: type[Any], default: Any,
+            minimum: float) -> Any:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise PoolSettingsError(f"{name} must be a number") from None
+    if value < minimum:
+        raise PoolSettingsError(f"{name} must be at least {minimum:g}")
+    return value
 
 
 def ensure_sqlite_directory(database_url: str) -> None:
@@ -15,13 +80,45 @@ def ensure_sqlite_directory(database_url: str) -> None:
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
 
 
-def make_engine(database_url: str) -> Engine:
-    """Create an engine; SQLite gets foreign keys switched on for every connection."""
+def make_engine(database_url: str, pool: PoolSettings | None = None) -> Engine:
+    """Create an engine; SQLite gets foreign keys switched on for every connection.
+
+    ``pool`` bounds a server database's pool (SQLite keeps SQLAlchemy's own pool: one file,
+    no server connections to count). A pooled connection that rested more than
+    :data:`PING_WHEN_IDLE_FOR` is pinged when checked out, and replaced if the server does
+    not answer.
+    """
     ensure_sqlite_directory(database_url)
-    engine = create_engine(database_url, pool_pre_ping=True)
+    options: dict[str, Any] = {}
+    if make_url(database_url).get_backend_name() != "sqlite":
+        pool = pool or PoolSettings()
+        options.update(pool_size=pool.size, max_overflow=pool.max_overflow,
+                       pool_timeout=pool.timeout)
+    engine = create_engine(database_url, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "checkin", _resting)
+    event.listen(engine, "checkout", _ping_if_rested(engine.dialect))
     return engine
+
+
+def _resting(dbapi_connection: Any, record: Any) -> None:
+    if dbapi_connection is not None:
+        record.info[_RESTING_SINCE] = time.monotonic()
+
+
+def _ping_if_rested(dialect: Dialect) -> Any:
+    def checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get(_RESTING_SINCE)
+        if since is None or time.monotonic() - since < PING_WHEN_IDLE_FOR:
+            return  # new, or used a moment ago
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as error:  # the pool replaces it and tries again
+            raise exc.DisconnectionError(f"pooled connection lost: {type(error).__name__}"
+                                         ) from error
+
+    return checkout
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -2,7 +2,8 @@
 
 A map of the package:
 
-- ``command.py``: the command line (options, ``--quick``, ``--long``): a :class:`Plan`;
+- ``command.py``: the command line (options, ``--quick``, ``--long``) read into a
+  :class:`~pixgar.bench.plan.Plan` (``plan.py``);
   ``run.py``: one run, from the servers' start to the JSON line;
 - ``stacks.py``: each side's servers (proxy and pix_core on gunicorn, TLS), its databases,
   roster and environment; ``services.py``: throwaway Redis and PostgreSQL servers;

@@ -15,31 +15,14 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from pixgar.bench.plan import Plan
 
 QUICK: dict[str, Any] = {"concurrency": "8", "logins": 32, "pupils": 8}
 NORMAL: dict[str, Any] = {"concurrency": "1,8,32", "logins": 200, "pupils": 100}
 LONG: dict[str, Any] = {"logins": 100_000, "pupils": 1000}
-
-
-@dataclass(frozen=True)
-class Plan:
-    """What a run does, from the command line."""
-
-    levels: tuple[int, ...]
-    logins: int  # per side and level
-    batch: int | None  # None: chosen per level
-    pupils: int
-    warmup: int
-    long: bool
-    sample_every: int
-    baseline: bool
-
-    def batch_size(self, concurrency: int) -> int:
-        """Logins per batch: enough to keep ``concurrency`` busy, few enough to sign quickly."""
-        return self.batch or min(256, max(16, 8 * concurrency))
 
 
 def add_parser(commands: Any) -> None:
@@ -87,6 +70,10 @@ def add_parser(commands: Any) -> None:
     bench.add_argument("--server-times", action="store_true",
                        help="gunicorn access logs on every server (path, status, duration: "
                             "costs a little CPU on both sides): server time per endpoint")
+    bench.add_argument("--behind-haproxy", type=int, default=0, metavar="N",
+                       help="ours as N proxies and N pix_cores behind HAProxy (TLS ended "
+                            "there, round-robin per request, no stickiness); CPU per login "
+                            "sums the N servers of a role, HAProxy's shown apart")
     bench.add_argument("--keep", action="store_true",
                        help="keep the run's directory (server logs, keys) and say where")
     bench.set_defaults(run=run_command)
@@ -127,6 +114,7 @@ def run_command(args: argparse.Namespace) -> int:
     if not Path("/proc/self/stat").exists():
         print("pixgar bench: reads CPU times from /proc: Linux only", file=sys.stderr)
         return 2
+    # imported when a run starts: every `pixgar` command builds this parser, few run it
     from pixgar.bench.run import run
     from pixgar.bench.services import ServiceUnavailable
 

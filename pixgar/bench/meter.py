@@ -20,7 +20,7 @@ import redis
 from pixgar.bench import processes
 from pixgar.bench.stacks import Side
 
-RANDOM_PART = re.compile(r"^(?=.*\d)[A-Za-z0-9_\-.=+/]{12,}$")  # ids, codes, tokens, hashes
+RANDOM_PART = re.compile(r"^(?=.*\d)[A-Za-z0-9_\-.=+/{}]{12,}$")  # ids, codes, tokens, hashes
 OWN_COMMANDS = ("info",)
 
 

@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from pixgar.bench import report, signer
-from pixgar.bench.command import Plan
+from pixgar.bench import processes, report, signer
 from pixgar.bench.figures import SideFigures, json_line
 from pixgar.bench.load import SPAWN, DriverPool, Load
 from pixgar.bench.meter import Meter, key_census, redis_for
+from pixgar.bench.plan import Plan
 from pixgar.bench.pupils import gar_user, invented_pupils
 from pixgar.bench.stacks import Databases, GunicornSettings, Side, prepare_side, running
 
@@ -74,6 +74,7 @@ class Bench:
     meter: Meter
     load: Load
     series: list[dict[str, Any]] = field(default_factory=list)  # --long: memory samples
+    balancer_cpu_at_start: float = 0.0  # HAProxy's CPU seconds when the timed logins begin
 
     @classmethod
     def start(cls, plan: Plan, args: argparse.Namespace,
@@ -99,7 +100,8 @@ class Bench:
             max_workers=multiprocessing.cpu_count(), mp_context=SPAWN, initializer=signer.start,
             initargs=({n: s.env for n, s in sides.items()}, plan.pupils,
                       ("stock",) if plan.baseline else ())))
-        settings = GunicornSettings(args.workers, args.threads, args.server_times)
+        settings = GunicornSettings(args.workers, args.threads, args.server_times,
+                                    getattr(args, "behind_haproxy", 0))
         cleanup.enter_context(running(list(sides.values()), settings, directory))
         redis_client = redis_for(redis_url)
         cleanup.callback(redis_client.close)
@@ -114,6 +116,7 @@ class Bench:
             self._warm_up()
         for server in self.servers_with_access_log():
             server.access_log_offset = server.access_log.stat().st_size  # type: ignore[union-attr]
+        self.balancer_cpu_at_start = self.balancer_cpu()
         self.sample(0)
 
     def _warm_up(self) -> None:
@@ -151,6 +154,12 @@ class Bench:
         self.series.append(point)
         say(report.memory_line(point))
 
+    def balancer_cpu(self) -> float:
+        """HAProxy's CPU seconds so far (0 without ``--behind-haproxy``)."""
+        balancer = self.sides["ours"].balancer
+        times = processes.read_times(balancer.pid) if balancer is not None else None
+        return times.seconds if times is not None else 0.0
+
     def servers_with_access_log(self) -> list[Any]:
         return [server for side in self.sides.values() for server in side.servers
                 if server.access_log is not None]
@@ -175,6 +184,14 @@ class Bench:
         }
         if self.series:
             extra["memory_series"] = self.series
+        if self.args.behind_haproxy:
+            timed = sum(level["ours"].succeeded for level in levels)
+            used = self.balancer_cpu() - self.balancer_cpu_at_start
+            extra["behind_haproxy"] = self.args.behind_haproxy
+            extra["haproxy_cpu_ms_per_login"] = round(1000 * used / max(1, timed), 2)
+            say(f"HAProxy (TLS ended there, {self.args.behind_haproxy} + "
+                f"{self.args.behind_haproxy} servers): "
+                f"{extra['haproxy_cpu_ms_per_login']} ms CPU per login")
         servers = self.servers_with_access_log()
         if servers:
             times = report.server_times({f"{s.side} {s.role}": s.access_log for s in servers},

@@ -21,7 +21,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -60,6 +60,7 @@ class GunicornSettings:
     workers: int
     threads: int
     access_logs: bool = False  # --server-times
+    behind_haproxy: int = 0  # --behind-haproxy N: ours runs N + N servers behind HAProxy
 
 
 @dataclass
@@ -112,6 +113,8 @@ class Side:
     database_url: str
     proxy: Server | None = None
     pix: Server | None = None
+    balancer: subprocess.Popen[bytes] | None = None  # HAProxy, with --behind-haproxy
+    backend_ports: list[int] = field(default_factory=list)  # its servers' (plain HTTP)
 
     @property
     def cafile(self) -> str:
@@ -202,6 +205,56 @@ def start_server(side: Side, role: str, settings: GunicornSettings, directory: P
     return server
 
 
+def start_balanced(side: Side, settings: GunicornSettings, directory: Path) -> None:
+    """``settings.behind_haproxy`` servers per role behind HAProxy on the side's URLs.
+
+    Each role's servers run under one ``sh`` (the :class:`Server` the meter reads: its
+    tree is all of them), in plain HTTP on loopback; HAProxy terminates TLS.
+    """
+    from pixgar.bench import balancer
+
+    ports = balancer.backend_ports(settings.behind_haproxy)
+    for role in ("proxy", "pix"):
+        env = server_environment(side, role, settings, directory)
+        for variable in balancer.TLS_VARIABLES:
+            env.pop(variable, None)
+        env.pop("ACCESS_LOG_FILE", None)
+        log = directory / f"{side.name}-{role}.log"
+        with log.open("wb") as output:
+            process = subprocess.Popen(  # noqa: S603  # our own command line
+                balancer.replicas_command(role, ports[role], directory, side.name), env=env,
+                stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                start_new_session=True)
+        url = side.env["PROXY_BASE_URL" if role == "proxy" else "PIX_BASE_URL"]
+        setattr(side, role, Server(side.name, role, url, process, log, None))
+    public = {role: int(side.env[f"{'PROXY' if role == 'proxy' else 'PIX'}_BASE_URL"]
+                        .rsplit(":", 1)[1]) for role in ("proxy", "pix")}
+    pem = balancer.combined_pem(Path(side.env["PIXGAR_DATA_DIR"]))
+    side.balancer = balancer.start_haproxy(balancer.haproxy_config(public, ports, pem),
+                                           directory)
+    side.backend_ports = [port for role in ("proxy", "pix") for port in ports[role]]
+
+
+def wait_for_backends(side: Side, timeout: float = 120.0) -> None:
+    """Every server behind HAProxy accepts connections (HAProxy itself answers at once)."""
+    deadline = time.monotonic() + timeout
+    for port in side.backend_ports:
+        while not _listening(port):
+            for server in side.servers:
+                if server.process.poll() is not None or time.monotonic() > deadline:
+                    raise ServerFailed(f"{side.name} {server.role} servers did not all start:"
+                                       f"\n{server.tail()}")
+            time.sleep(0.2)
+
+
+def _listening(port: int) -> bool:
+    import socket
+
+    with socket.socket() as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
 def wait_until_answering(server: Server, cafile: str, timeout: float = 120.0) -> None:
     """Wait for an HTTPS answer (any status) from ``server``; fail if it stopped."""
     import http.client
@@ -231,9 +284,13 @@ def running(sides: list[Side], settings: GunicornSettings, directory: Path) -> I
     """Every server of ``sides`` started, answering; all stopped on the way out."""
     try:
         for side in sides:
+            if settings.behind_haproxy and side.name == "ours":
+                start_balanced(side, settings, directory)
+                continue
             for role in ("proxy", "pix"):
                 start_server(side, role, settings, directory)
         for side in sides:
+            wait_for_backends(side)
             for server in side.servers:
                 wait_until_answering(server, side.cafile)
         yield
@@ -243,3 +300,7 @@ def running(sides: list[Side], settings: GunicornSettings, directory: Path) -> I
             server.interrupt()
         for server in servers:
             server.wait()
+        for side in sides:
+            if side.balancer is not None:
+                side.balancer.terminate()
+                side.balancer.wait(timeout=10)

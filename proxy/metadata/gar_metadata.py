@@ -57,12 +57,21 @@ def write_atomically(path: Path, content: bytes) -> Path:
     return path
 
 
+def companion_key(key: str, suffix: str) -> str:
+    """``{key}:suffix``: in the same Redis Cluster slot as ``key`` itself."""
+    return f"{{{key}}}:{suffix}"
+
+
 class SharedMetadata:
     """The accepted document in Redis: ``<key>`` (JSON) and ``<key>:digest`` (the cheap GET)."""
 
     def __init__(self, client: redis.Redis, key: str) -> None:
         self.client = client
         self.key = key
+        # ``{key}:digest`` lives in ``key``'s cluster slot (a key without braces is placed
+        # by its whole name): the publishing transaction stays in one slot
+        self.digest_key = companion_key(key, "digest")
+        self.lock_key = companion_key(key, "refresh-lock")
 
     def publish(self, accepted: AcceptedMetadata) -> None:
         document = json.dumps({"xml": base64.b64encode(accepted.xml).decode("ascii"),
@@ -71,11 +80,11 @@ class SharedMetadata:
                                "published_at": iso_instant(utcnow())})
         with self.client.pipeline(transaction=True) as pipe:
             pipe.set(self.key, document)
-            pipe.set(f"{self.key}:digest", accepted.digest)
+            pipe.set(self.digest_key, accepted.digest)
             pipe.execute()
 
     def digest(self) -> str | None:
-        value = self.client.get(f"{self.key}:digest")
+        value = self.client.get(self.digest_key)
         if isinstance(value, bytes):
             return value.decode("ascii")
         return value or None
@@ -87,7 +96,7 @@ class SharedMetadata:
         return base64.b64decode(json.loads(value)["xml"])
 
     def take_refresh_lock(self, seconds: int) -> bool:
-        return bool(self.client.set(f"{self.key}:refresh-lock", str(os.getpid()), nx=True,
+        return bool(self.client.set(self.lock_key, str(os.getpid()), nx=True,
                                     ex=max(1, seconds)))
 
 

@@ -47,7 +47,7 @@ class GarPseudonym(ResponseMicroService):  # type: ignore[misc]  # satosa: untyp
     def __init__(self, config: Mapping[str, Any], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._keys: list[tuple[str, str]] = [(k["version"], k["secret"]) for k in config["keys"]]
-        engine = database_engine(config["database_url"])
+        engine = database_engine(config["database_url"], config.get("database_pool"))
         self._by_identifier = SubjectRecords(engine, identifier_subjects)
         self._by_ine = SubjectRecords(engine, roster_subjects)
 

@@ -41,7 +41,8 @@ class SiecleMatch(ResponseMicroService):  # type: ignore[misc]  # satosa: untype
 
     def __init__(self, config: Mapping[str, Any], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._roster = RosterReader(database_engine(config["database_url"]))
+        engine = database_engine(config["database_url"], config.get("database_pool"))
+        self._roster = RosterReader(engine)
 
     def process(self, context: Context, data: InternalData) -> Any:
         attributes = data.attributes

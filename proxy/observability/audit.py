@@ -31,6 +31,7 @@ import redis
 
 from kernel.request_id import current_request_id
 from proxy.observability.metrics import AUDIT_FAILURES
+from proxy.stores.connection import redis_client
 
 logger = logging.getLogger(__name__)
 
@@ -161,7 +162,7 @@ class AuditLog:
         self.maxlen = int(config["stream_maxlen"])
         self.files = AuditFiles(Path(config["directory"]), int(config["max_file_bytes"]),
                                 int(config["retention_days"]))
-        self._redis = client or redis.Redis.from_url(config["redis_url"])
+        self._redis = client or redis_client(config["redis_url"])  # Sentinel, Cluster too
 
     def record(self, event: dict[str, Any]) -> str:
         """Complete ``event`` (id, time, request id), store it, return its id."""

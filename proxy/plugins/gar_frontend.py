@@ -43,7 +43,7 @@ from proxy.saml.gar_profile import structure_attributes
 from proxy.saml.keys import IdpSigningKeys, decryption_keys
 from proxy.saml.response import Expected, ResponseReader, VerifiedResponse
 from proxy.saml.xmlsec1_version import probing_version_once
-from proxy.stores.connection import hashed, redis_client
+from proxy.stores.connection import ReplicaAcks, hashed, redis_client
 from proxy.stores.pending_requests import PendingRequests
 from proxy.stores.replay_cache import ReplayCache
 from proxy.stores.unsolicited_logins import UnsolicitedLogins
@@ -64,7 +64,8 @@ class GarServiceProvider(SAMLBackend):  # type: ignore[misc]  # satosa: untyped
         gar = config["gar"]
         client = redis_client(gar["redis_url"])
         self.pending = PendingRequests(client, gar["request_ttl"])
-        self.replay_cache = ReplayCache(client, gar["accepted_time_diff"])
+        self.replay_cache = ReplayCache(client, gar["accepted_time_diff"],
+                                        ReplicaAcks.for_url(client, gar["redis_url"]))
         self.unsolicited_logins = UnsolicitedLogins(client, gar["unsolicited_ttl"])
         self.relay_state: str = gar["relay_state"]
         self.allow_unsolicited: bool = gar["allow_unsolicited"]

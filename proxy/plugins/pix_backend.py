@@ -10,7 +10,10 @@ What it adds to SATOSA's stock ``OpenIDConnectFrontend``:
 - an unknown client or redirect URI gets an error page, never a redirect;
 - PKCE with S256 required on every authorization request (``plain`` refused);
 - an authorization code redeemed at most once, atomically across workers;
-- user claims kept in Redis only as long as the access token that reads them;
+- user claims kept in Redis only as long as the access token that reads them, sealed,
+  like every code and token record (proxy/stores/oidc_records.py), on the proxy's Redis
+  client (Sentinel and Cluster included), each endpoint's writes in one pipeline
+  (proxy/stores/login_step.py);
 - a ``sub``'s user found with one Redis lookup, where pyop scans every user (and its
   records expire), see ``proxy/stores/subject_index.py``;
 - error descriptions sent back to relying parties carry no personal data.
@@ -29,7 +32,6 @@ from jwkest import JWKESTException
 from oic.exception import MessageException
 from oic.oic.message import TokenErrorResponse
 from pyop.exceptions import InvalidAuthorizationCode
-from pyop.storage import StorageBase
 from pyop.userinfo import Userinfo
 from satosa.context import Context
 from satosa.exception import SATOSAAuthenticationError
@@ -65,9 +67,20 @@ from proxy.oidc.client_authentication import (
     basic_authorization,
 )
 from proxy.oidc.clients import RelyingParty
+from proxy.oidc.id_tokens import sign_id_tokens_with_openssl
 from proxy.oidc.initiated_login import LOGIN_HINT
 from proxy.oidc.release_policy import PolicyFilteredClaims, allowed_claims, releasing_for
-from proxy.stores.connection import hashed, redis_client
+from proxy.stores.connection import (
+    ReplicaAcks,
+    check_replicated,
+    hashed,
+    redis_client,
+    tagged,
+    wait_for_replicas,
+)
+from proxy.stores.login_step import current_step, login_step, write
+from proxy.stores.oidc_records import SealedRecords
+from proxy.stores.seal import Seal
 from proxy.stores.subject_index import IndexedAuthorizationState, SubjectIndex
 
 logger = logging.getLogger(__name__)
@@ -91,7 +104,9 @@ class PixOpenIDProvider(OpenIDConnectFrontend):  # type: ignore[misc]  # satosa:
     def __init__(self, auth_req_callback_func: Callable[..., Any],
                  internal_attributes: Mapping[str, Any], conf: Mapping[str, Any],
                  base_url: str, name: str) -> None:
-        super().__init__(auth_req_callback_func, internal_attributes, conf, base_url, name)
+        # without db_uri SATOSA builds in-memory stores, replaced below by ours on Redis
+        stock = {key: value for key, value in conf.items() if key != "db_uri"}
+        super().__init__(auth_req_callback_func, internal_attributes, stock, base_url, name)
         self.relying_parties = {
             entry["client_id"]: RelyingParty.from_config(entry) for entry in conf["relying_parties"]
         }
@@ -106,19 +121,28 @@ class PixOpenIDProvider(OpenIDConnectFrontend):  # type: ignore[misc]  # satosa:
         info["response_modes_supported"] = ["query"]
         info["grant_types_supported"] = ["authorization_code"]  # pyop's default adds implicit
         claims_ttl = int(provider_config.get("access_token_lifetime", 3600))
+        self._redis = redis_client(conf["db_uri"])
+        self._acks = ReplicaAcks.for_url(self._redis, conf["db_uri"])  # WAIT 1 behind Sentinel
+        self._code_ttl = int(provider_config.get("authorization_code_lifetime", 600))
+        self._token_ttl = claims_ttl
+        seal = Seal(conf["seal_key"])  # nothing about a pupil in clear in Redis
+
+        def records(collection: str, ttl: int) -> SealedRecords:
+            return SealedRecords(self._redis, collection, ttl, seal)
+
         # only the claims the release policy allows the client are stored (read by userinfo
         # and the ID token): proxy/oidc/release_policy.py
         self.release_policy = conf.get("release_policy") or {}
-        self.user_db = PolicyFilteredClaims(StorageBase.from_uri(
-            conf["db_uri"], db_name="satosa", collection="userinfo", ttl=claims_ttl))
+        self.user_db = PolicyFilteredClaims(records("userinfo", claims_ttl))
         self.audit = AuditLog(conf["audit"]) if conf.get("audit") else None
         self.provider.userinfo = Userinfo(self.user_db)
-        self._redis = redis_client(conf["db_uri"])
-        self._code_ttl = int(provider_config.get("authorization_code_lifetime", 600))
-        self._token_ttl = claims_ttl
+        sign_id_tokens_with_openssl(self.provider)  # proxy/oidc/id_tokens.py
         # a sub's user in one GET instead of pyop's scan of every user (stores/subject_index.py)
         self.provider.authz_state = IndexedAuthorizationState.replacing(
-            self.provider.authz_state, SubjectIndex(self._redis, self._code_ttl + claims_ttl))
+            self.provider.authz_state, SubjectIndex(self._redis, self._code_ttl + claims_ttl),
+            {"authorization_codes": records("authz_codes", self._code_ttl),
+             "access_tokens": records("access_tokens", claims_ttl),
+             "refresh_tokens": records("refresh_tokens", claims_ttl)})  # none is issued
         # the JWKS publishes every live key of the keyring (current, next, retiring)
         self._jwks = published_jwks(conf.get("published_signing_keys")
                                     or [conf["signing_key_path"]])
@@ -171,16 +195,23 @@ class PixOpenIDProvider(OpenIDConnectFrontend):  # type: ignore[misc]  # satosa:
         return outcome
 
     def handle_authn_response(self, context: Context, internal_resp: InternalData) -> Any:
-        """Issue the code with the claims the policy allows; audit; remember ``auth_time``."""
+        """Issue the code with the claims the policy allows and its ``auth_time``; audit.
+
+        The code, claims, subject index and ``auth_time`` go to Redis in one pipeline
+        (stores/login_step.py), then the audit event: stored before audited, audited
+        before released.
+        """
         client_id = self._get_authn_request_from_state(context.state).get("client_id")
-        with releasing_for(allowed_claims(self.release_policy, client_id)):
+        allowed = allowed_claims(self.release_policy, client_id)
+        with login_step(self._redis), releasing_for(allowed):
             response = super().handle_authn_response(context, internal_resp)
-        code = code_in(getattr(response, "headers", []))
+            code = code_in(getattr(response, "headers", []))
+            if code:
+                auth_time = epoch_of(getattr(internal_resp.auth_info, "timestamp", None))
+                write(self._redis, _code_key(AUTH_TIME_PREFIX, code),
+                      str(auth_time).encode("ascii"), self._code_ttl)
         if code:
             audit_release(self, code, client_id, internal_resp)  # fails closed: 503
-            auth_time = epoch_of(getattr(internal_resp.auth_info, "timestamp", None))
-            self._redis.set(AUTH_TIME_PREFIX + hashed(code), str(auth_time).encode("ascii"),
-                            ex=self._code_ttl)
         return response
 
     def _get_extra_id_token_claims(self, user_id: str, client_id: str) -> dict[str, Any]:
@@ -199,10 +230,14 @@ class PixOpenIDProvider(OpenIDConnectFrontend):  # type: ignore[misc]  # satosa:
                                            auth_req.get("state")))
 
     def token_endpoint(self, context: Context) -> Any:
-        with timed("token"):  # proxy/observability/metrics.py
+        with timed("token"), login_step(self._redis):  # observability/metrics.py; one pipeline
             response = self._token_endpoint(context)
         logger.info("token request answered %s", str(response.status).split()[0])
         return response
+
+    def userinfo_endpoint(self, context: Context) -> Any:
+        with login_step(self._redis):  # the access token and the claims read once each
+            return super().userinfo_endpoint(context)
 
     def _token_endpoint(self, context: Context) -> Any:
         """Authenticate the client, then redeem its code at most once, even across workers.
@@ -226,13 +261,13 @@ class PixOpenIDProvider(OpenIDConnectFrontend):  # type: ignore[misc]  # satosa:
         context.request_authorization = basic_authorization(client_id, secret)
         code = params.get("code")
         if code and self._code_belongs_to(code, client_id):
-            if not self._first_redemption(code):
+            first, stored = self._redeem(code)
+            if not first:
                 logger.warning("authorization code presented twice; refused, tokens revoked")
                 REPLAYS.labels(kind="code").inc()
                 self._revoke_tokens_of(code)
                 return BadRequest(_token_error("invalid_grant", "authorization code already used"),
                                   content="application/json")
-            stored = self._redis.get(AUTH_TIME_PREFIX + hashed(code))
             marker = _auth_time_of_request.set(int(stored) if stored else None)
             try:
                 response = super().token_endpoint(context)
@@ -249,9 +284,17 @@ class PixOpenIDProvider(OpenIDConnectFrontend):  # type: ignore[misc]  # satosa:
             return False  # pyop answers invalid_grant
         return bool(request.get("client_id") == client_id)
 
-    def _first_redemption(self, code: str) -> bool:
-        key = REDEEMED_CODE_PREFIX + hashed(code)
-        return bool(self._redis.set(key, b"1", nx=True, ex=self._code_ttl))
+    def _redeem(self, code: str) -> tuple[bool, Any]:
+        """Mark ``code`` redeemed (atomic: True for the first caller only) and read its
+        ``auth_time``: one round trip, both keys tagged by the code."""
+        replicas = self._acks.needed()
+        with self._redis.pipeline(transaction=False) as pipe:
+            pipe.set(_code_key(REDEEMED_CODE_PREFIX, code), b"1", nx=True, ex=self._code_ttl)
+            pipe.get(_code_key(AUTH_TIME_PREFIX, code))
+            wait_for_replicas(pipe, replicas)
+            results = pipe.execute()
+        check_replicated(results, replicas)  # else a failover could forget the mark
+        return bool(results[0]), results[1]
 
     def _remember_token_of(self, code: str, response: Any) -> None:
         """Keep which access token ``code`` gave, and revoke it if a replay came meanwhile."""
@@ -260,20 +303,33 @@ class PixOpenIDProvider(OpenIDConnectFrontend):  # type: ignore[misc]  # satosa:
         access_token = json_field(response.message, "access_token")
         if not isinstance(access_token, str) or not access_token:
             return
-        self._redis.set(CODE_TOKEN_PREFIX + hashed(code), access_token.encode("utf-8"),
-                        ex=self._token_ttl)
-        if self._redis.exists(REPLAYED_CODE_PREFIX + hashed(code)):
+        step = current_step(self._redis)
+        if step is not None:
+            step.flush()  # the token is stored before a replay can name it
+        with self._redis.pipeline(transaction=False) as pipe:  # one slot: the code's tag
+            pipe.set(_code_key(CODE_TOKEN_PREFIX, code), access_token.encode("utf-8"),
+                     ex=self._token_ttl)
+            pipe.exists(_code_key(REPLAYED_CODE_PREFIX, code))
+            _, replayed = pipe.execute()
+        if replayed:
             self._revoke_tokens_of(code)
 
     def _revoke_tokens_of(self, code: str) -> None:
-        self._redis.set(REPLAYED_CODE_PREFIX + hashed(code), b"1", ex=self._token_ttl)
-        issued = self._redis.get(CODE_TOKEN_PREFIX + hashed(code))
+        with self._redis.pipeline(transaction=False) as pipe:  # in this order: one slot
+            pipe.set(_code_key(REPLAYED_CODE_PREFIX, code), b"1", ex=self._token_ttl)
+            pipe.get(_code_key(CODE_TOKEN_PREFIX, code))
+            _, issued = pipe.execute()
         if issued is None:
             return  # the first redemption has not finished: it checks the replay mark
         access_tokens = self.provider.authz_state.access_tokens
         with suppress(KeyError):  # already expired
             del access_tokens[issued.decode("utf-8") if isinstance(issued, bytes) else issued]
         logger.warning("access token issued for a replayed authorization code revoked")
+
+
+def _code_key(prefix: str, code: str) -> str:
+    """Every key about one code shares its hash tag (one cluster slot): the hashed code."""
+    return tagged(prefix, hashed(code))
 
 
 def _token_error(error: str, description: str) -> str:

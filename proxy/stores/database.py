@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import Engine
 
-from kernel.sql.engine import make_engine
+from kernel.sql.engine import PoolSettings, make_engine
 
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
 
 
-def database_engine(url: str) -> Engine:
-    """One pooled engine per URL and process."""
+def database_engine(url: str, pool: Mapping[str, Any] | None = None) -> Engine:
+    """One pooled engine per URL and process, its pool bounded by ``pool``.
+
+    ``pool`` is :meth:`PoolSettings.to_config`'s dictionary (``DATABASE_POOL_*``); the
+    first caller for a URL sizes its pool, as every caller of one process gets the same
+    settings.
+    """
     with _lock:
         if url not in _engines:
-            _engines[url] = make_engine(url)
+            _engines[url] = make_engine(url, PoolSettings(**pool) if pool else None)
         return _engines[url]
 
 

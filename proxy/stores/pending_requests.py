@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import redis
 
-from proxy.stores.connection import hashed
+from proxy.stores.connection import hashed, tagged
 
 PREFIX = "pixgar:authn-request:"
+
+
+def pending_key(request_id: str) -> str:
+    """``pixgar:authn-request:{sha256(id)}``: a single-key store, tagged by itself."""
+    return tagged(PREFIX, hashed(request_id))
 
 
 class PendingRequests:
@@ -18,8 +23,8 @@ class PendingRequests:
 
     def remember(self, request_id: str) -> None:
         """Record ``request_id`` as outstanding for ``ttl_seconds``."""
-        self._redis.set(PREFIX + hashed(request_id), b"1", ex=self._ttl)
+        self._redis.set(pending_key(request_id), b"1", ex=self._ttl)
 
     def consume(self, request_id: str) -> bool:
         """Atomically forget ``request_id``; True only for the first caller, on any worker."""
-        return self._redis.getdel(PREFIX + hashed(request_id)) is not None
+        return self._redis.getdel(pending_key(request_id)) is not None

@@ -15,7 +15,7 @@ from typing import Any
 import redis
 from cryptography.fernet import Fernet, InvalidToken
 
-from proxy.stores.connection import hashed
+from proxy.stores.connection import hashed, tagged
 
 PREFIX = "pixgar:unsolicited-login:"
 
@@ -40,12 +40,12 @@ class UnsolicitedLogins:
         """Store ``identity`` and return the handle that redeems it once."""
         handle = secrets.token_urlsafe(32)
         token = _cipher(handle).encrypt(json.dumps(identity).encode("utf-8"))
-        self._redis.set(PREFIX + hashed(handle), token, ex=self._ttl)
+        self._redis.set(tagged(PREFIX, hashed(handle)), token, ex=self._ttl)
         return handle
 
     def take(self, handle: str) -> dict[str, Any] | None:
         """Redeem ``handle`` (atomically, once); None when unknown, used or expired."""
-        token = self._redis.getdel(PREFIX + hashed(handle))
+        token = self._redis.getdel(tagged(PREFIX, hashed(handle)))
         if token is None:
             return None
         try:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 
 from rapidfuzz.distance import Levenshtein
 
@@ -41,11 +42,17 @@ class RosterEntry:
     birthdate: date
     division: str | None = None
 
-    def normalized_first_names(self) -> set[str]:
-        return {n for n in map(normalize_name, self.first_names) if n}
+    @cached_property
+    def _normalized(self) -> tuple[frozenset[str], frozenset[str]]:
+        """Computed once per entry: a cached roster's entries serve many logins."""
+        return (frozenset(n for n in map(normalize_name, self.first_names) if n),
+                frozenset(n for n in map(normalize_name, self.last_names) if n))
 
-    def normalized_last_names(self) -> set[str]:
-        return {n for n in map(normalize_name, self.last_names) if n}
+    def normalized_first_names(self) -> frozenset[str]:
+        return self._normalized[0]
+
+    def normalized_last_names(self) -> frozenset[str]:
+        return self._normalized[1]
 
 
 class MatchStatus(StrEnum):
@@ -67,21 +74,21 @@ class MatchOutcome:
         return self.status is MatchStatus.MATCHED
 
 
-def _equal(given: str, candidates: set[str]) -> bool:
+def _equal(given: str, candidates: frozenset[str]) -> bool:
     return given in candidates
 
 
-def _close(given: str, candidates: set[str]) -> bool:
+def _close(given: str, candidates: frozenset[str]) -> bool:
     if not given:
         return False
     return any(Levenshtein.distance(given, c) / len(given) <= TOLERANCE for c in candidates)
 
 
-_Normalized = tuple[RosterEntry, set[str], set[str]]
+_Normalized = tuple[RosterEntry, frozenset[str], frozenset[str]]
 
 
 def _select(candidates: Sequence[_Normalized], first: str, last: str,
-            same: Callable[[str, set[str]], bool]) -> list[RosterEntry]:
+            same: Callable[[str, frozenset[str]], bool]) -> list[RosterEntry]:
     return [entry for entry, firsts, lasts in candidates
             if same(first, firsts) and same(last, lasts)]
 

@@ -47,7 +47,7 @@ def redis_key(redis_url):
     """A metadata key of its own in the shared test Redis, deleted afterwards."""
     key = f"pixgar:test:gar-metadata:{uuid.uuid4().hex}"
     yield key
-    redis.Redis.from_url(redis_url).delete(key, f"{key}:digest", f"{key}:refresh-lock")
+    redis.Redis.from_url(redis_url).delete(key, f"{{{key}}}:digest", f"{{{key}}}:refresh-lock")
 
 
 def fresh_demo_env(data_dir: Path, redis_url: str, redis_key: str, **env: str) -> dict[str, str]:

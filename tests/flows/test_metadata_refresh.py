@@ -41,7 +41,7 @@ def pinned(stack, redis_url, tmp_path, monkeypatch):
     for name, value in {**stack.env, **env}.items():  # what `pixgar metadata refresh` reads
         monkeypatch.setenv(name, value)
     yield env
-    redis.Redis.from_url(redis_url).delete(key, f"{key}:digest", f"{key}:refresh-lock")
+    redis.Redis.from_url(redis_url).delete(key, f"{{{key}}}:digest", f"{{{key}}}:refresh-lock")
 
 
 def node_b(pinned, tmp_path) -> dict[str, str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import http.server
 import itertools
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from proxy.app import create_app as create_proxy_app
 from proxy.errors import ConfigurationError
 from proxy.settings import ProxySettings
 from proxy.stores.connection import redis_client
-from proxy.stores.database import dispose_engines
+from proxy.stores.database import database_engine, dispose_engines
 from tests.flows.conftest import Browser, count_users
 from tests.support.browsing import forms_of
 from tests.support.throwaway_services import ThrowawayPostgres, free_port
@@ -63,15 +64,17 @@ def stack_on(stack, monkeypatch):
     engines: list[sa.Engine] = []
     real_make_engine = pix_core.app.make_engine
 
-    def recording_make_engine(url: str) -> sa.Engine:
-        engines.append(real_make_engine(url))
+    def recording_make_engine(url: str, pool=None) -> sa.Engine:
+        engines.append(real_make_engine(url, pool))
         return engines[-1]
 
     monkeypatch.setattr(pix_core.app, "make_engine", recording_make_engine)
     built: list[Stack] = []
 
-    def build(redis_url: str, database_url: str, back_channel_hook=None) -> Stack:
-        env = {**stack.env, "REDIS_URL": redis_url, "DATABASE_URL": database_url}
+    def build(redis_url: str, database_url: str, back_channel_hook=None,
+              extra_env: dict[str, str] | None = None) -> Stack:
+        env = {**stack.env, "REDIS_URL": redis_url, "DATABASE_URL": database_url,
+               **(extra_env or {})}
         env.pop("PROXY_DATABASE_URL", None)  # the proxy's tables live next to pix_core's
         back_channel, _ = routed_session({})
         if back_channel_hook is not None:
@@ -81,6 +84,7 @@ def stack_on(stack, monkeypatch):
         built.append(new)
         return new
 
+    build.pix_engines = engines  # type: ignore[attr-defined]
     yield build
     for engine in engines:
         engine.dispose()
@@ -249,6 +253,50 @@ def test_database_down_at_pix_account_creation_gives_503_and_no_half_account(
     assert pix_users(postgres_url) == 0
     callback = next(url for url in browser.visited if CALLBACK in url)
     assert_refused(browser.session.get(callback))  # the code was redeemed once already
+    assert pix_users(postgres_url) == 0
+    assert_logged_in(full_login(stack))
+    assert pix_users(postgres_url) == 1
+
+
+ONE_CONNECTION = {"DATABASE_POOL_SIZE": "1", "DATABASE_POOL_TIMEOUT": "0.3"}
+
+
+def test_an_exhausted_proxy_pool_gives_503_at_once_then_logins_work(
+        throwaway_redis, postgres_url, stack_on):
+    stack = stack_on(throwaway_redis.url, postgres_url, extra_env=ONE_CONNECTION)
+    browser = browser_on(stack)
+    autopost = reach_gar(browser)
+    proxy_engine = database_engine(postgres_url)  # the proxy's, one per URL and process
+    assert proxy_engine.pool.size() == 1
+
+    with proxy_engine.connect():  # its one connection busy (another request's, as at 8 am)
+        started = time.monotonic()
+        page = post_acs(browser, autopost)
+        waited = time.monotonic() - started
+
+    assert_unavailable_page(page)
+    assert waited < 3, "a request waits DATABASE_POOL_TIMEOUT, never forever"
+    assert not visited_pix(browser)
+    assert pix_users(postgres_url) == 0
+    assert_logged_in(full_login(stack))  # the connection is back in the pool
+    assert pix_users(postgres_url) == 1
+
+
+def test_an_exhausted_pix_pool_gives_503_at_once_then_logins_work(
+        throwaway_redis, postgres_url, stack_on):
+    stack = stack_on(throwaway_redis.url, postgres_url, extra_env=ONE_CONNECTION)
+    pix_engine = stack_on.pix_engines[-1]
+    assert pix_engine.pool.size() == 1
+    browser = browser_on(stack)
+    autopost = reach_gar(browser)
+
+    with pix_engine.connect():
+        started = time.monotonic()
+        page = post_acs(browser, autopost)  # pix_core's callback needs the database
+        waited = time.monotonic() - started
+
+    assert_unavailable_page(page)
+    assert waited < 3
     assert pix_users(postgres_url) == 0
     assert_logged_in(full_login(stack))
     assert pix_users(postgres_url) == 1

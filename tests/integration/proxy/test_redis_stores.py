@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from proxy.stores.connection import hashed
 from proxy.stores.pending_requests import PendingRequests
-from proxy.stores.replay_cache import PREFIX, ReplayCache
+from proxy.stores.replay_cache import ReplayCache, seen_key
 from proxy.stores.unsolicited_logins import UnsolicitedLogins
 
 
@@ -36,7 +35,7 @@ def test_an_assertion_is_accepted_once_and_remembered_until_it_expires(workers):
 
     assert ReplayCache(a, 60).first_time("gar", assertion_id, expiry, now) is True
     assert ReplayCache(b, 60).first_time("gar", assertion_id, expiry, now) is False
-    ttl = a.ttl(PREFIX + hashed(f"gar\n{assertion_id}"))
+    ttl = a.ttl(seen_key("gar", assertion_id))
     assert 300 <= ttl <= 362
 
 

@@ -1,12 +1,14 @@
 """create_app wiring: real adapters (SQLite, OIDC RP) with the proxy faked behind the session."""
 
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
 from werkzeug.test import Client
 
-from pix_core.app import create_app
+from kernel.secret import Secret
+from pix_core.app import create_app, default_http_session
 from pix_core.database.migrate import upgrade
 from pix_core.settings import PixSettings
 from tests.unit.pix_core.accounts.test_relying_party import FakeOP
@@ -52,3 +54,31 @@ def test_static_css_is_served(settings):
     missing = client.get("/static/absent.css", base_url=BASE)
     assert missing.status_code == 404
     assert "Page introuvable" in missing.get_data(as_text=True)
+
+
+def _back_channel_settings(ca_file: Path | None = None) -> PixSettings:
+    return PixSettings(base_url="https://pix.example", proxy_base_url="https://proxy.example",
+                       client_id="pix", client_secret=Secret("s"), database_url="sqlite://",
+                       proxy_ca_file=ca_file)
+
+
+def test_the_back_channel_reads_the_environment_once_not_at_every_call(monkeypatch, tmp_path):
+    monkeypatch.setenv("HTTPS_PROXY", "http://egress.example:3128")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tmp_path / "bundle.pem"))
+
+    session = default_http_session(_back_channel_settings())
+
+    assert session.trust_env is False  # requests scans os.environ per call otherwise (~1 ms)
+    assert session.proxies == {"https": "http://egress.example:3128"}
+    assert session.verify == str(tmp_path / "bundle.pem")
+
+
+def test_the_back_channel_keeps_no_proxy_and_prefers_the_proxy_ca_file(monkeypatch, tmp_path):
+    monkeypatch.setenv("HTTPS_PROXY", "http://egress.example:3128")
+    monkeypatch.setenv("NO_PROXY", "proxy.example")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tmp_path / "bundle.pem"))
+
+    session = default_http_session(_back_channel_settings(tmp_path / "proxy-ca.pem"))
+
+    assert session.proxies == {}
+    assert session.verify == str(tmp_path / "proxy-ca.pem")

@@ -44,7 +44,7 @@ def shared():
     client = redis.Redis.from_url(REDIS_URL)
     key = f"pixgar:test:gar-metadata:{uuid.uuid4().hex}"
     yield SharedMetadata(client, key)
-    client.delete(key, f"{key}:digest", f"{key}:refresh-lock")
+    client.delete(key, f"{{{key}}}:digest", f"{{{key}}}:refresh-lock")
 
 
 def write(path: Path, content: bytes) -> str:
@@ -239,7 +239,7 @@ def test_a_start_prefers_what_redis_holds_then_the_last_good_copy(sim, pin, shar
                             lambda: source).xml == published
     assert last_good.read_bytes() == published
 
-    shared.client.delete(shared.key, f"{shared.key}:digest")
+    shared.client.delete(shared.key, shared.digest_key)
     source.write_bytes(signed_idp_metadata(sim, sign=False))  # the source now refused
     assert startup_metadata(str(source), pin, False, shared, last_good,
                             lambda: source).xml == published

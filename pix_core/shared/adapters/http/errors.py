@@ -61,6 +61,7 @@ SHARED_ERROR_PAGES: ErrorPages = {
         "avant de réessayer.",
     ),
     sqlalchemy.exc.OperationalError: DATABASE_UNAVAILABLE,
+    sqlalchemy.exc.TimeoutError: DATABASE_UNAVAILABLE,  # every pooled connection busy
 }
 
 
@@ -85,7 +86,7 @@ class ErrorTable:
 
 def kind_of(error: Exception) -> str | None:
     """The logged kind of ``error``; a database outage is named, never logged with its SQL."""
-    if isinstance(error, sqlalchemy.exc.OperationalError):
+    if isinstance(error, sqlalchemy.exc.OperationalError | sqlalchemy.exc.TimeoutError):
         return "database_unavailable"
     return getattr(error, "kind", None)
 

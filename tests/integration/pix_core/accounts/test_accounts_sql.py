@@ -14,7 +14,7 @@ from pix_core.accounts.adapters.sql.repositories import (
     SqlAuthenticationMethodRepository,
     SqlUserRepository,
 )
-from pix_core.accounts.adapters.sql.session_store import SqlSessionStore
+from pix_core.accounts.adapters.sql.session_store import PURGE_EVERY, SqlSessionStore
 from pix_core.accounts.domain.users import (
     AuthenticationMethod,
     GarIdentity,
@@ -162,3 +162,21 @@ def test_session_store_keeps_data_hashes_ids_and_expires(engine):
     other = store.create({}, NOW)
     store.delete(other)
     assert store.load(other, NOW) is None
+
+
+def _stored_sessions(engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.exec_driver_sql("SELECT count(*) FROM sessions").scalar_one())
+
+
+def test_expired_sessions_are_purged_at_most_every_few_minutes_not_at_each_login(engine):
+    store = SqlSessionStore(engine, timedelta(minutes=1))
+    store.create({}, NOW)  # the first creation purges (nothing yet)
+    store.create({}, NOW)
+    later = NOW + timedelta(minutes=2)  # both expired
+
+    store.create({}, later)  # within PURGE_EVERY of the last purge: no DELETE
+    assert _stored_sessions(engine) == 3
+
+    store.create({}, NOW + PURGE_EVERY + timedelta(seconds=1))  # due: the 3 expired go
+    assert _stored_sessions(engine) == 1
