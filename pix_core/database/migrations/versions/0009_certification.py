@@ -1,6 +1,6 @@
 """Certification: sessions, candidates and their tests, answers, certificates (issue 14).
 
-Revision ID: certification_sessions
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-02
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "certification_sessions"
+revision = "0009"
 down_revision = "0008"
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """E-mail accounts (issue 15): mailed single-use links, one-time passwords to replace.
 
-Revision ID: accounts_email_logins
-Revises: certification_sessions
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-02
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "accounts_email_logins"
-down_revision = "certification_sessions"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Personal data (issue 15): anonymised accounts, and the audit of anonymise and purge.
 
-Revision ID: accounts_personal_data
-Revises: accounts_email_logins
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-02
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "accounts_personal_data"
-down_revision = "accounts_email_logins"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
