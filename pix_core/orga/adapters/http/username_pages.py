@@ -11,7 +11,6 @@ from werkzeug import Request, Response
 from werkzeug.routing import Rule
 from werkzeug.utils import redirect
 
-from pix_core.orga.domain.errors import LearnerNotFound
 from pix_core.orga.usecases.generate_usernames import generate_usernames
 from pix_core.shared.adapters.http.kit import Templates, WebKit, no_store, user_id_of
 
@@ -36,11 +35,12 @@ class UsernamePages:
         self.kit.check_csrf(request, session_id, data)
         learner = request.form.get("eleve", "")
         division = request.form.get("classe") or None
-        if not learner.isdigit() and division is None:
-            raise LearnerNotFound("nothing_chosen")
+        chosen: set[int] | None = {int(learner)} if learner.isdigit() else None
+        if chosen is None and division is None:
+            chosen = set()  # nothing chosen: refused, after the membership is checked
         with self.unit_of_work() as uow:
             logins = generate_usernames(
-                user_id, uai, learner_ids={int(learner)} if learner.isdigit() else None,
+                user_id, uai, learner_ids=chosen,
                 division=division, organizations=uow.organizations,
                 memberships=uow.memberships, learners=uow.learners, users=uow.users,
                 methods=uow.methods, clock=self.kit.clock)
