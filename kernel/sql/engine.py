@@ -11,25 +11,13 @@ seconds, then gets SQLAlchemy's ``TimeoutError``: the apps answer it with their
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, exc
-from sqlalchemy.engine import Dialect, make_url
-
-PING_WHEN_IDLE_FOR = 1.0
-"""Seconds a pooled connection may rest before it is pinged on its next checkout.
-
-SQLAlchemy's ``pool_pre_ping`` pings at every checkout: a round trip to the server before
-each transaction (8 per GAR login in pix_core). A connection used less than a second ago
-is alive unless the server died within that second; a server that is restarted is gone
-for longer than that, so every connection that rested through the restart is pinged and
-replaced, as with ``pool_pre_ping``.
-"""
-_RESTING_SINCE = "pixgar_resting_since"
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
 
 DEFAULT_THREADS = 4  # pixgar serve's GUNICORN_THREADS when unset (pixgar/serve.py)
 
@@ -84,12 +72,13 @@ def make_engine(database_url: str, pool: PoolSettings | None = None) -> Engine:
     """Create an engine; SQLite gets foreign keys switched on for every connection.
 
     ``pool`` bounds a server database's pool (SQLite keeps SQLAlchemy's own pool: one file,
-    no server connections to count). A pooled connection that rested more than
-    :data:`PING_WHEN_IDLE_FOR` is pinged when checked out, and replaced if the server does
-    not answer.
+    no server connections to count). Every checkout pings the server first
+    (``pool_pre_ping``), so a restarted server costs no request: pinging only connections
+    that rested over a second saved a few round trips per login but let the first request
+    after a quick restart fail (tests/flows/security/test_fail_closed.py).
     """
     ensure_sqlite_directory(database_url)
-    options: dict[str, Any] = {}
+    options: dict[str, Any] = {"pool_pre_ping": True}
     if make_url(database_url).get_backend_name() != "sqlite":
         pool = pool or PoolSettings()
         options.update(pool_size=pool.size, max_overflow=pool.max_overflow,
@@ -97,28 +86,7 @@ def make_engine(database_url: str, pool: PoolSettings | None = None) -> Engine:
     engine = create_engine(database_url, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    event.listen(engine, "checkin", _resting)
-    event.listen(engine, "checkout", _ping_if_rested(engine.dialect))
     return engine
-
-
-def _resting(dbapi_connection: Any, record: Any) -> None:
-    if dbapi_connection is not None:
-        record.info[_RESTING_SINCE] = time.monotonic()
-
-
-def _ping_if_rested(dialect: Dialect) -> Any:
-    def checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
-        since = record.info.get(_RESTING_SINCE)
-        if since is None or time.monotonic() - since < PING_WHEN_IDLE_FOR:
-            return  # new, or used a moment ago
-        try:
-            dialect.do_ping(dbapi_connection)
-        except dialect.loaded_dbapi.Error as error:  # the pool replaces it and tries again
-            raise exc.DisconnectionError(f"pooled connection lost: {type(error).__name__}"
-                                         ) from error
-
-    return checkout
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

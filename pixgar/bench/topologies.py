@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import redis
 
@@ -37,6 +37,18 @@ class _Processes:
         self.server = _binary("redis-server")
         self.directory = Path(tempfile.mkdtemp(prefix=prefix))
         self.processes: dict[int, subprocess.Popen[bytes]] = {}
+
+    def start(self) -> Self:
+        """Start every server and wait until they serve; on failure stop those started."""
+        try:
+            self._start()
+        except BaseException:
+            self.close()  # a half-started topology leaves no process behind
+            raise
+        return self
+
+    def _start(self) -> None:
+        raise NotImplementedError
 
     def spawn(self, port: int, *args: str) -> None:
         log = (self.directory / f"{port}.log").open("wb")
@@ -70,7 +82,7 @@ class RedisClusterServers(_Processes):
     def url(self) -> str:
         return "redis+cluster://" + ",".join(f"127.0.0.1:{port}" for port in self.ports)
 
-    def start(self) -> RedisClusterServers:
+    def _start(self) -> None:
         for port, bus_port in zip(self.ports, self.bus_ports, strict=True):
             self.spawn(port, "--port", str(port), *EPHEMERAL, "--cluster-enabled", "yes",
                        "--cluster-port", str(bus_port),
@@ -81,7 +93,6 @@ class RedisClusterServers(_Processes):
                         "--cluster-replicas", "0", "--cluster-yes"],
                        check=True, capture_output=True, timeout=60)
         self._wait_until_ok()
-        return self
 
     def _wait_until_ok(self, timeout: float = 30.0) -> None:
         deadline = time.monotonic() + timeout
@@ -116,7 +127,7 @@ class SentinelServers(_Processes):
         nodes = ",".join(f"127.0.0.1:{port}" for port in self.sentinel_ports)
         return f"redis+sentinel://{nodes}/{SERVICE_NAME}/0"
 
-    def start(self) -> SentinelServers:
+    def _start(self) -> None:
         self.spawn(self.master_port, "--port", str(self.master_port), *EPHEMERAL)
         self.spawn(self.replica_port, "--port", str(self.replica_port), *EPHEMERAL,
                    "--replicaof", "127.0.0.1", str(self.master_port))
@@ -130,19 +141,36 @@ class SentinelServers(_Processes):
                 f"sentinel parallel-syncs {SERVICE_NAME} 1\n")
             self.spawn(port, str(config), "--sentinel")
         self._wait_for_replica()
-        return self
 
     def _wait_for_replica(self, timeout: float = 30.0) -> None:
+        """Until the replica has synced and every sentinel knows the master, its replica
+        and its peers: before that, a ``WAIT 1`` fails and a failover cannot be voted."""
         deadline = time.monotonic() + timeout
-        client = redis.Redis(port=self.master_port, socket_timeout=1)
+        while time.monotonic() < deadline:
+            if self._replica_synced() and all(map(self._sentinel_ready, self.sentinel_ports)):
+                return
+            time.sleep(0.1)
+        raise ServiceUnavailable("the replica did not sync, or the sentinels did not see it")
+
+    def _replica_synced(self) -> bool:
+        replica = redis.Redis(port=self.replica_port, socket_timeout=1)
         try:
-            while time.monotonic() < deadline:
-                if client.info("replication").get("connected_slaves", 0) >= 1:
-                    return
-                time.sleep(0.1)
+            return replica.info("replication").get("master_link_status") == "up"
+        except redis.RedisError:
+            return False
+        finally:
+            replica.close()
+
+    def _sentinel_ready(self, port: int) -> bool:
+        client = redis.Redis(port=port, socket_timeout=1, decode_responses=True)
+        try:
+            fields: Any = client.sentinel_master(SERVICE_NAME)  # parsed into a dict
+            return int(fields.get("num-slaves", 0)) >= 1 and \
+                int(fields.get("num-other-sentinels", 0)) >= len(self.sentinel_ports) - 1
+        except (redis.RedisError, TypeError, ValueError):
+            return False
         finally:
             client.close()
-        raise ServiceUnavailable("the replica did not connect to the master")
 
     def master_address(self) -> tuple[str, int] | None:
         """The master the sentinels name now (None while none answers)."""

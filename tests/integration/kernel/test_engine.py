@@ -1,4 +1,4 @@
-"""kernel/sql/engine.py on PostgreSQL: pooled connections pinged only after a rest."""
+"""kernel/sql/engine.py on PostgreSQL: a pooled connection is pinged at every checkout."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 
-import kernel.sql.engine
 from kernel.sql.engine import make_engine
 
 
@@ -31,20 +30,11 @@ def backend_pid(engine: sa.Engine) -> int:
         return int(connection.execute(sa.text("SELECT pg_backend_pid()")).scalar_one())
 
 
-def test_a_connection_used_a_moment_ago_is_not_pinged_again(engine):
-    for _ in range(5):
-        backend_pid(engine)
-
-    assert engine.pings == []
-
-
-def test_a_connection_that_rested_and_died_is_replaced_before_use(engine, postgres_server_url,
-                                                                   monkeypatch):
+def test_a_connection_that_died_is_replaced_before_use(engine, postgres_server_url):
     dead = backend_pid(engine)
     admin = sa.engine.make_url(postgres_server_url).set(drivername="postgresql")
     with psycopg.connect(admin.render_as_string(False), autocommit=True) as other:
         other.execute("SELECT pg_terminate_backend(%s)", (dead,))
-    monkeypatch.setattr(kernel.sql.engine, "PING_WHEN_IDLE_FOR", 0.0)  # it rested long enough
 
     alive = backend_pid(engine)  # no error: the ping found it dead, the pool replaced it
 
