@@ -20,6 +20,7 @@ from pix_core.accounts.domain.repositories import AccountTokenRepository, UserRe
 from pix_core.accounts.domain.tokens import AccountToken, TokenPurpose
 from pix_core.accounts.domain.users import is_plausible_email, normalize_email
 from pix_core.accounts.usecases.choose_password import checked_new_password
+from pix_core.accounts.usecases.warn_address_owner import warn_address_owner
 
 MAX_NAME_LENGTH = 255
 
@@ -48,11 +49,7 @@ def sign_up(form: SignUp, users: UserRepository, tokens: AccountTokenRepository,
     now = clock()
     owner = users.find_by_email(email)
     if owner is not None:
-        secret, token = AccountToken.issue(TokenPurpose.RESET_PASSWORD, now, email=email,
-                                           user_id=owner.id)
-        tokens.add(token)
-        mailer.send(mail.address_already_used(
-            email, mail.link(base_url, mail.RESET_PASSWORD_PATH, secret)))
+        warn_address_owner(owner.id, email, now, tokens, mailer, base_url)
         return
     secret, token = AccountToken.issue(
         TokenPurpose.SIGN_UP, now, email=email,

@@ -22,6 +22,7 @@ from pix_core.accounts.domain.mail import Mailer
 from pix_core.accounts.domain.repositories import AccountTokenRepository, UserRepository
 from pix_core.accounts.domain.tokens import AccountToken, TokenPurpose
 from pix_core.accounts.domain.users import is_plausible_email, normalize_email
+from pix_core.accounts.usecases.warn_address_owner import warn_address_owner
 from pix_core.orga.domain.errors import RecoveryFormInvalid, RecoveryNoMatch
 from pix_core.orga.domain.learners import LearnerLinkRepository
 from roster.domain.matching import MatchStatus, find_learner
@@ -60,11 +61,7 @@ def request_account_recovery(form: RecoveryRequest, learners: LearnerLinkReposit
     email, now = normalize_email(form.email), clock()
     holder = users.find_by_email(email)
     if holder is not None and holder.id != user_id:
-        secret, token = AccountToken.issue(TokenPurpose.RESET_PASSWORD, now, email=email,
-                                           user_id=holder.id)
-        tokens.add(token)
-        mailer.send(mail.address_already_used(
-            email, mail.link(base_url, mail.RESET_PASSWORD_PATH, secret)))
+        warn_address_owner(holder.id, email, now, tokens, mailer, base_url)
         return
     secret, token = AccountToken.issue(TokenPurpose.RECOVER, now, email=email, user_id=user_id)
     tokens.add(token)
