@@ -158,15 +158,19 @@ class CandidatePages:
             multiple=challenge.type is ChallengeType.QCM,
             choices=list(enumerate(challenge.choices, start=1)), logged_in=True, data=data))
 
+    def my_certificate(self, user_id: int, candidate_id: int) -> PublishedCertificate:
+        """The pupil's own certificate, for its page and its PDF alike."""
+        with self.unit_of_work() as uow:
+            return show_my_certificate(
+                user_id, candidate_id, candidates=uow.certification_candidates,
+                sessions=uow.certification_sessions, certificates=uow.certificates)
+
     def on_certification_certificate(self, request: Request, candidate_id: int) -> Response:
         _, data = self.kit.session(request)
         user_id = user_id_of(data)
         if user_id is None:
             return self.kit.start_login(request, f"{candidate_path(candidate_id)}/certificat")
-        with self.unit_of_work() as uow:
-            shown = show_my_certificate(
-                user_id, candidate_id, candidates=uow.certification_candidates,
-                sessions=uow.certification_sessions, certificates=uow.certificates)
+        shown = self.my_certificate(user_id, candidate_id)
         return no_store(self.templates.render(
             "certificate.html", shown=shown, framework=self.content.framework,
             pdf_path=f"{candidate_path(candidate_id)}/certificat.pdf",
@@ -178,10 +182,7 @@ class CandidatePages:
         user_id = user_id_of(data)
         if user_id is None:
             return self.kit.start_login(request, f"{candidate_path(candidate_id)}/certificat")
-        with self.unit_of_work() as uow:
-            shown = show_my_certificate(
-                user_id, candidate_id, candidates=uow.certification_candidates,
-                sessions=uow.certification_sessions, certificates=uow.certificates)
+        shown = self.my_certificate(user_id, candidate_id)
         return self.certificate_pdf(shown)
 
     def on_certificate_verification(self, request: Request) -> Response:
