@@ -11,6 +11,7 @@ seconds, then gets SQLAlchemy's ``TimeoutError``: the apps answer it with their
 
 from __future__ import annotations
 
+import select
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 
 DEFAULT_THREADS = 4  # pixgar serve's GUNICORN_THREADS when unset (pixgar/serve.py)
 
@@ -72,21 +74,39 @@ def make_engine(database_url: str, pool: PoolSettings | None = None) -> Engine:
     """Create an engine; SQLite gets foreign keys switched on for every connection.
 
     ``pool`` bounds a server database's pool (SQLite keeps SQLAlchemy's own pool: one file,
-    no server connections to count). Every checkout pings the server first
-    (``pool_pre_ping``), so a restarted server costs no request: pinging only connections
-    that rested over a second saved a few round trips per login but let the first request
-    after a quick restart fail (tests/flows/security/test_fail_closed.py).
+    no server connections to count). A PostgreSQL connection is checked at every checkout
+    without a round trip (:func:`_replace_if_closed_by_server`): a restarted server costs no
+    request (tests/flows/security/test_fail_closed.py) and a login no ping (docs/performance.md).
     """
     ensure_sqlite_directory(database_url)
-    options: dict[str, Any] = {"pool_pre_ping": True}
-    if make_url(database_url).get_backend_name() != "sqlite":
-        pool = pool or PoolSettings()
-        options.update(pool_size=pool.size, max_overflow=pool.max_overflow,
-                       pool_timeout=pool.timeout)
-    engine = create_engine(database_url, **options)
-    if engine.dialect.name == "sqlite":
+    if make_url(database_url).get_backend_name() == "sqlite":
+        engine = create_engine(database_url, pool_pre_ping=True)
         event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    pool = pool or PoolSettings()
+    engine = create_engine(database_url, pool_size=pool.size, max_overflow=pool.max_overflow,
+                           pool_timeout=pool.timeout)
+    event.listen(engine, "checkout", _replace_if_closed_by_server)
     return engine
+
+
+def _replace_if_closed_by_server(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Checkout: replace a resting connection the server has written to or closed.
+
+    A healthy resting connection has nothing to read: every result was read before it went
+    back to the pool. A server that stops or restarts sends its "terminating connection"
+    error and closes the socket, so the socket turns readable (or hung up). Looking at it
+    costs one ``poll`` where ``pool_pre_ping`` cost a round trip to the server at each of a
+    login's dozen checkouts. ``DisconnectionError`` makes the pool open a new connection
+    (three tries, then the error reaches the request: the "indisponible" page).
+    """
+    if dbapi_connection.closed:
+        raise DisconnectionError("the connection was closed")
+    poller = select.poll()
+    poller.register(dbapi_connection.fileno(),
+                    select.POLLIN | select.POLLPRI | select.POLLERR | select.POLLHUP)
+    if poller.poll(0):
+        raise DisconnectionError("the server wrote to or closed a resting connection")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
