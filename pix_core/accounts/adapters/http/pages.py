@@ -119,12 +119,19 @@ class AccountPages:
     def _complete_login(self, request: Request) -> Response:
         session_id, data = self.kit.session(request)
         entry = take_pending(data, request.args.get("state", ""))
-        if session_id is not None:
-            self.kit.sessions.save(session_id, data)
-        if entry is None:
+        if session_id is None or entry is None:
             raise AuthenticationFailed("state_unknown")
         adopt_request_id(entry.get("request_id"))  # the login's id, as at the proxy
-        identity = self.rp.complete(request.args.to_dict(), PendingLogin.from_dict(entry))
+        try:
+            user_id = self._gar_account(request, PendingLogin.from_dict(entry))
+        except Exception:
+            self.kit.sessions.save(session_id, data)  # a state is good for one try
+            raise
+        response = redirect(entry.get("next") or PROFILE_PATH, code=303)
+        return self.kit.log_in(response, session_id, user_id)  # the state goes with the session
+
+    def _gar_account(self, request: Request, pending: PendingLogin) -> int:
+        identity = self.rp.complete(request.args.to_dict(), pending)
         with self.unit_of_work() as uow:
             login = login_with_gar(identity, uow.users, uow.methods, self.kit.clock,
                                    getattr(uow, "roster_ties", None))
@@ -132,8 +139,7 @@ class AccountPages:
         log.info("GAR login succeeded (account created: %s)", login.created)
         if login.user.id is None:
             raise NotStored(login.user)
-        response = redirect(entry.get("next") or PROFILE_PATH, code=303)
-        return self.kit.log_in(response, session_id, login.user.id)
+        return login.user.id
 
     def _orga_login_page(self, data: dict[str, Any], status: int = 200, failed: bool = False,
                          email: str = "") -> Response:

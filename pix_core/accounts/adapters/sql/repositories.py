@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Session
 
 from kernel.sql.base import as_utc
@@ -117,9 +118,13 @@ class SqlAuthenticationMethodRepository:
         return _method(row)
 
     def update(self, method: AuthenticationMethod) -> None:
-        row = self._session.get_one(AuthenticationMethodRow, method.id)
-        _fill_method(row, method)
-        self._session.flush()
+        """One ``UPDATE`` by id (the row read by ``find`` may be gone from the session's
+        weak identity map by now: ``get`` would read it again first)."""
+        done = self._session.execute(
+            update(AuthenticationMethodRow).where(AuthenticationMethodRow.id == method.id)
+            .values(_method_columns(method)))
+        if done.rowcount != 1:  # type: ignore[attr-defined]
+            raise NoResultFound(f"no login method {method.id}")
 
 
 def _user(row: UserRow) -> User:
@@ -134,16 +139,23 @@ def _user(row: UserRow) -> User:
 
 
 def _fill_method(row: AuthenticationMethodRow, method: AuthenticationMethod) -> None:
-    row.user_id = method.user_id  # a login method may move to another account (linking)
-    row.identity_provider = method.identity_provider.value
-    row.external_identifier = method.external_identifier
-    row.email = method.email
-    row.password_hash = method.password_hash
-    row.username = method.username
-    row.must_change_password = method.must_change_password
-    row.school_context = None if method.school is None else _school_to_json(method.school)
-    row.last_logged_at = method.last_logged_at
-    row.updated_at = method.updated_at
+    for column, value in _method_columns(method).items():
+        setattr(row, column, value)
+
+
+def _method_columns(method: AuthenticationMethod) -> dict[str, Any]:
+    return {
+        "user_id": method.user_id,  # a login method may move to another account (linking)
+        "identity_provider": method.identity_provider.value,
+        "external_identifier": method.external_identifier,
+        "email": method.email,
+        "password_hash": method.password_hash,
+        "username": method.username,
+        "must_change_password": method.must_change_password,
+        "school_context": None if method.school is None else _school_to_json(method.school),
+        "last_logged_at": method.last_logged_at,
+        "updated_at": method.updated_at,
+    }
 
 
 def _method(row: AuthenticationMethodRow) -> AuthenticationMethod:

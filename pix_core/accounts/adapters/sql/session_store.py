@@ -35,14 +35,29 @@ class SqlSessionStore:
         self._next_purge: datetime | None = None  # this process's next purge
 
     def create(self, data: dict[str, Any], now: datetime) -> str:
+        return self.replace(None, data, now)
+
+    def replace(self, old_session_id: str | None, data: dict[str, Any], now: datetime) -> str:
+        """A new session holding ``data``; ``old_session_id``'s, if any, is gone with it.
+
+        On PostgreSQL one statement does both (a ``DELETE`` in a ``WITH`` clause): logging
+        in, which replaces the visitor's session (no fixation), costs one round trip.
+        """
         session_id = secrets.token_urlsafe(32)
+        new_row = insert(_SESSIONS).values(
+            id_hash=_hash(session_id), user_id=data.get("user_id"), data=data,
+            created_at=now, expires_at=now + self.lifetime)
         with self._engine.connect() as db:
             if self._next_purge is None or now >= self._next_purge:
                 self._next_purge = now + PURGE_EVERY
                 db.execute(delete(_SESSIONS).where(_SESSIONS.c.expires_at < now))
-            db.execute(insert(_SESSIONS).values(
-                id_hash=_hash(session_id), user_id=data.get("user_id"), data=data,
-                created_at=now, expires_at=now + self.lifetime))
+            if old_session_id is not None:
+                old_row = delete(_SESSIONS).where(_SESSIONS.c.id_hash == _hash(old_session_id))
+                if db.dialect.name == "postgresql":
+                    new_row = new_row.add_cte(old_row.cte("old_session"))
+                else:
+                    db.execute(old_row)  # SQLite has no DELETE inside WITH
+            db.execute(new_row)
         return session_id
 
     def load(self, session_id: str, now: datetime) -> dict[str, Any] | None:

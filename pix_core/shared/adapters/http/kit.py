@@ -93,10 +93,9 @@ class WebKit:
                **extra: Any) -> Response:
         """``response`` with a new session for ``user_id``: a new id at login (no fixation).
         ``extra``: more session data (e.g. a password to replace before anything else)."""
-        if old_session_id is not None:
-            self.sessions.delete(old_session_id)
-        new_id = self.sessions.create(
-            {**extra, "user_id": user_id, "csrf": secrets.token_urlsafe(32)}, self.clock())
+        new_id = self.sessions.replace(
+            old_session_id, {**extra, "user_id": user_id, "csrf": secrets.token_urlsafe(32)},
+            self.clock())
         return self.with_cookie(response, new_id)
 
     def log_out(self, session_id: str | None) -> Response:

@@ -164,6 +164,23 @@ def test_session_store_keeps_data_hashes_ids_and_expires(engine):
     assert store.load(other, NOW) is None
 
 
+def test_replacing_a_session_removes_the_old_one_in_the_same_step(engine):
+    with Session(engine) as session:
+        user = SqlUserRepository(session).add(User.new("Flora", "Dupont", NOW))
+        session.commit()
+    store = SqlSessionStore(engine, timedelta(hours=1))
+    visitor = store.create({"csrf": "t", "pending": {"s": {}}}, NOW)
+    other = store.create({"csrf": "o"}, NOW)
+
+    logged_in = store.replace(visitor, {"user_id": user.id, "csrf": "n"}, NOW)
+
+    assert store.load(visitor, NOW) is None
+    assert store.load(logged_in, NOW) == {"user_id": user.id, "csrf": "n"}
+    assert store.load(other, NOW) == {"csrf": "o"}
+    assert _stored_sessions(engine) == 2
+    assert store.load(store.replace(None, {}, NOW), NOW) == {}
+
+
 def _stored_sessions(engine) -> int:
     with engine.connect() as connection:
         return int(connection.exec_driver_sql("SELECT count(*) FROM sessions").scalar_one())

@@ -103,6 +103,11 @@ class InMemorySessionStore:
         self.rows[session_id] = (dict(data), now + self.lifetime)
         return session_id
 
+    def replace(self, old_session_id: str | None, data: dict[str, Any], now: datetime) -> str:
+        if old_session_id is not None:
+            self.delete(old_session_id)
+        return self.create(data, now)
+
     def load(self, session_id: str, now: datetime) -> dict[str, Any] | None:
         row = self.rows.get(session_id)
         if row is None or row[1] <= now:

@@ -146,6 +146,14 @@ def test_a_state_is_good_for_one_try_only(world):
     assert world.uow.users.rows == {}
 
 
+def test_a_login_replaces_the_visitor_session_with_its_pending_states(world):
+    state = world.start_login()
+    before = set(world.sessions.rows)
+    assert world.get(f"/connexion/oidc/callback?state={state}&code=good-code").status_code == 303
+    assert before.isdisjoint(world.sessions.rows)  # a new id; the old one, its state, gone
+    assert len(world.sessions.rows) == 1
+
+
 def test_login_started_twice_in_two_tabs_finishes_in_either(world):
     first = world.start_login()
     world.start_login()
