@@ -91,7 +91,7 @@ def _print_text(report: dict[str, Any], out) -> None:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from proxy.observability.audit import read_events
+    from proxy.observability.audit_files import read_events
     from proxy.settings import ProxySettings
 
     settings = ProxySettings.from_env()

@@ -6,9 +6,10 @@ authentication context (class ref, issuer) and, for a refusal, the reason. Its i
 reference shown on the error page.
 
 Storage is append-only and double: a Redis stream (``XADD ... MAXLEN ~ N``, for live
-consumers) and JSON-lines files (``PIXGAR_AUDIT_DIR``), one per day, rotated by size too,
-deleted after ``PIXGAR_AUDIT_RETENTION_DAYS``. A release that cannot be audited does not
-happen (503): see the ADR.
+consumers) and JSON-lines files (``PIXGAR_AUDIT_DIR``, ``audit_files.py``: one per day,
+rotated by size too, deleted after ``PIXGAR_AUDIT_RETENTION_DAYS``, synced by group
+commit, docs/adr/0023-audit-group-commit.md). A release that cannot be audited does not
+happen (503): see docs/adr/0007-audit.md.
 """
 
 from __future__ import annotations
@@ -16,12 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import os
 import re
 import secrets
-import threading
-import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +28,7 @@ from urllib.parse import unquote
 import redis
 
 from kernel.request_id import current_request_id
+from proxy.observability.audit_files import DEFAULT_MAX_WAIT, AuditFiles
 from proxy.observability.metrics import AUDIT_FAILURES
 from proxy.stores.connection import redis_client
 
@@ -37,7 +36,6 @@ logger = logging.getLogger(__name__)
 
 RELEASED = "released"
 REFUSED = "refused"
-FILE_PATTERN = re.compile(r"^audit-(\d{4}-\d{2}-\d{2})\.(\d+)\.jsonl$")
 
 
 class AuditUnavailable(RuntimeError):
@@ -58,6 +56,7 @@ class AuditSettings:
     stream: str = "pixgar:audit"
     stream_maxlen: int = 100_000
     max_file_bytes: int = 64 * 1024 * 1024
+    max_wait_seconds: float = DEFAULT_MAX_WAIT
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> AuditSettings:
@@ -70,6 +69,8 @@ class AuditSettings:
             stream_maxlen=int(env.get("PIXGAR_AUDIT_STREAM_MAXLEN") or defaults.stream_maxlen),
             max_file_bytes=int(env.get("PIXGAR_AUDIT_MAX_FILE_BYTES")
                                or defaults.max_file_bytes),
+            max_wait_seconds=float(env.get("PIXGAR_AUDIT_MAX_WAIT_SECONDS")
+                                   or defaults.max_wait_seconds),
         )
 
     def to_config(self, data_dir: Path, redis_url: str) -> dict[str, Any]:
@@ -84,76 +85,6 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-class AuditFiles:
-    """JSON-lines files ``audit-<day>.<n>.jsonl``: a new file each day or past ``max_bytes``."""
-
-    def __init__(self, directory: Path, max_bytes: int, retention_days: int) -> None:
-        self.directory = directory
-        self.max_bytes = max_bytes
-        self.retention_days = retention_days
-        self._lock = threading.Lock()
-        self._last_purge: float | None = None  # monotonic time; None: not yet
-
-    def append(self, event: Mapping[str, Any], now: dt.datetime) -> None:
-        line = (json.dumps(event, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
-        with self._lock:
-            self.directory.mkdir(parents=True, exist_ok=True, mode=0o750)
-            path = self._current_file(now.date().isoformat(), len(line))
-            # O_APPEND: one write() per line, so workers appending to one file never interleave
-            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
-            try:
-                written = os.write(fd, line)
-                if written != len(line):
-                    raise OSError("short write to the audit file")
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            self._purge(now)
-
-    def _current_file(self, day: str, incoming: int) -> Path:
-        numbers = [int(m.group(2)) for m in map(FILE_PATTERN.match, os.listdir(self.directory))
-                   if m and m.group(1) == day]
-        number = max(numbers, default=0)
-        path = self.directory / f"audit-{day}.{number}.jsonl"
-        if path.exists() and path.stat().st_size + incoming > self.max_bytes:
-            path = self.directory / f"audit-{day}.{number + 1}.jsonl"
-        return path
-
-    def _purge(self, now: dt.datetime) -> None:
-        """Delete the files older than the retention, at most once an hour per process."""
-        if self._last_purge is not None and time.monotonic() - self._last_purge < 3600:
-            return  # monotonic time may start near 0 on a fresh host: never compare with 0
-        self._last_purge = time.monotonic()
-        oldest = (now - dt.timedelta(days=self.retention_days)).date().isoformat()
-        for name in os.listdir(self.directory):
-            match = FILE_PATTERN.match(name)
-            if match and match.group(1) < oldest:
-                try:
-                    (self.directory / name).unlink()
-                    logger.info("audit file %s deleted (retention %d days)", name,
-                                self.retention_days)
-                except OSError:
-                    logger.warning("audit file %s past retention could not be deleted", name)
-
-
-def read_events(directory: Path, since: dt.datetime | None = None) -> Iterator[dict[str, Any]]:
-    """Every event of the files in ``directory``, oldest file first (for the report)."""
-    if not directory.is_dir():
-        return
-    names = sorted((m.group(1), int(m.group(2)), name) for name in os.listdir(directory)
-                   if (m := FILE_PATTERN.match(name)))
-    for day, _, name in names:
-        if since is not None and day < since.date().isoformat():
-            continue
-        with open(directory / name, encoding="utf-8") as lines:
-            for line in lines:
-                if not line.strip():
-                    continue
-                event = json.loads(line)
-                if since is None or dt.datetime.fromisoformat(event["time"]) >= since:
-                    yield event
-
-
 class AuditLog:
     """Writes events to the Redis stream and the files; both or :class:`AuditUnavailable`."""
 
@@ -161,7 +92,8 @@ class AuditLog:
         self.stream = config["stream"]
         self.maxlen = int(config["stream_maxlen"])
         self.files = AuditFiles(Path(config["directory"]), int(config["max_file_bytes"]),
-                                int(config["retention_days"]))
+                                int(config["retention_days"]),
+                                float(config.get("max_wait_seconds", DEFAULT_MAX_WAIT)))
         self._redis = client or redis_client(config["redis_url"])  # Sentinel, Cluster too
 
     def record(self, event: dict[str, Any]) -> str:

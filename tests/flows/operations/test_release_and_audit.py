@@ -12,7 +12,7 @@ from prometheus_client import REGISTRY
 
 from gar_sim.users import get_user
 from proxy.errors import ConfigurationError
-from proxy.observability.audit import read_events
+from proxy.observability.audit_files import read_events
 from tests.flows.test_gar_login import assert_profile_of, login
 from tests.support.oidc_client import OidcClient, verify_id_token
 
