@@ -197,9 +197,10 @@ class PixOpenIDProvider(OpenIDConnectFrontend):  # type: ignore[misc]  # satosa:
     def handle_authn_response(self, context: Context, internal_resp: InternalData) -> Any:
         """Issue the code with the claims the policy allows and its ``auth_time``; audit.
 
-        The code, claims, subject index and ``auth_time`` go to Redis in one pipeline
-        (stores/login_step.py), then the audit event: stored before audited, audited
-        before released.
+        The audit event is written while the code, claims, subject index and
+        ``auth_time`` wait in the step (stores/login_step.py): it reads them there, not
+        back from Redis. Then they go in one pipeline: audited before stored, stored before
+        released. An audit that fails leaves nothing stored (503).
         """
         client_id = self._get_authn_request_from_state(context.state).get("client_id")
         allowed = allowed_claims(self.release_policy, client_id)
@@ -210,8 +211,7 @@ class PixOpenIDProvider(OpenIDConnectFrontend):  # type: ignore[misc]  # satosa:
                 auth_time = epoch_of(getattr(internal_resp.auth_info, "timestamp", None))
                 write(self._redis, _code_key(AUTH_TIME_PREFIX, code),
                       str(auth_time).encode("ascii"), self._code_ttl)
-        if code:
-            audit_release(self, code, client_id, internal_resp)  # fails closed: 503
+                audit_release(self, code, client_id, internal_resp)  # fails closed: 503
         return response
 
     def _get_extra_id_token_claims(self, user_id: str, client_id: str) -> dict[str, Any]:

@@ -59,3 +59,24 @@ def test_back_channel_answers_set_no_state_cookie(stack, browser):
     for name, answer in answers.items():
         assert answer.status_code in (200, 400), (name, answer.status_code)
         assert "Set-Cookie" not in answer.headers, name
+
+
+def calls(client: redis.Redis, command: str) -> int:
+    return int(client.info("commandstats").get(f"cmdstat_{command}", {}).get("calls", 0))
+
+
+def test_a_login_reads_back_nothing_it_just_wrote(stack, browser):
+    """The audit reads the new code and claims from the ACS's step, not from Redis.
+
+    What a whole login GETs: at the ACS the pupil's subject record; at the token request
+    the code, the subject's owner and the claims; at userinfo the token, the owner and
+    the claims, and in the redemption's pipeline the code's ``auth_time``.
+    """
+    client = redis.Redis.from_url(stack.env["REDIS_URL"])
+    login(browser, "lea-lefevre")  # warm-up: the subject exists from now on
+    before = calls(client, "get")
+
+    _, profile = login(browser, "lea-lefevre")
+
+    assert_profile_of(profile, "lea-lefevre")
+    assert calls(client, "get") - before == 8  # 10 when the audit read the code and claims back

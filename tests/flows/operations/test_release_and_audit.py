@@ -125,8 +125,9 @@ def test_the_error_page_reference_is_the_audit_event_id(stack, browser, audited_
     assert reference in {e["id"] for e in stream_events(stack, audit_env)}
 
 
-def test_no_audit_no_release(browser, audited_proxy, audit_env, released_claims, pix_db,
+def test_no_audit_no_release(stack, browser, audited_proxy, audit_env, released_claims, pix_db,
                              tmp_path):
+    codes_before = stored_codes(stack)
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("the audit directory cannot be created here", encoding="utf-8")
     audited_proxy(PIXGAR_AUDIT_DIR=str(blocker / "audit"))
@@ -142,6 +143,12 @@ def test_no_audit_no_release(browser, audited_proxy, audit_env, released_claims,
     assert not any("/connexion/oidc/callback" in url for url in browser.visited)
     assert REGISTRY.get_sample_value("pixgar_proxy_audit_failures_total") >= before[0] + 1
     assert REGISTRY.get_sample_value("pixgar_proxy_logins_total", refused) == before[1] + 1
+    assert stored_codes(stack) == codes_before  # the code was never stored, let alone given
+
+
+def stored_codes(stack) -> set[bytes]:
+    client = redis.Redis.from_url(stack.env["REDIS_URL"])
+    return set(client.scan_iter("pixgar:oidc:authz_codes:*"))
 
 
 JWT_CLAIMS = {"iss", "aud", "exp", "iat", "nonce", "at_hash", "c_hash", "auth_time", "azp",
