@@ -205,6 +205,12 @@ def test_unknown_kid_triggers_a_jwks_refetch(rp, op, monkeypatch):
         (lambda op: op.id_token_claims.update(aud=["someone-else"]), "id_token_claims"),
         (lambda op: op.id_token_claims.update(iss="https://evil.example"), "id_token_claims"),
         (lambda op: op.id_token_claims.update(exp=int(time.time()) - 3600), "id_token_claims"),
+        (lambda op: op.id_token_claims.update(aud=["pix", "other"]), "id_token_claims"),
+        (lambda op: op.id_token_claims.update(azp="other"), "id_token_claims"),
+        (lambda op: op.id_token_claims.update(iat=int(time.time()) + 3600), "id_token_claims"),
+        (lambda op: op.id_token_claims.update(exp=True), "id_token_claims"),
+        (lambda op: op.id_token_claims.update(iat=None), "id_token_claims"),
+        (lambda op: op.id_token_claims.update(sub=""), "id_token_sub_missing"),
         (lambda op: setattr(op, "id_token_alg", "none"), "id_token_alg"),
         (lambda op: setattr(op, "published", [op.other_key]), "id_token_unknown_key"),
         (lambda op: op.userinfo.update(sub="someone-else"), "userinfo_sub_mismatch"),
@@ -256,3 +262,12 @@ def test_an_unreachable_proxy_is_unavailable_not_a_crash(op):
     config = RelyingPartyConfig("https://127.0.0.1:9", "pix", Secret("x"), REDIRECT)
     with pytest.raises(IdentityProviderUnavailable):
         OidcRelyingParty(config, http).begin()
+
+
+@pytest.mark.parametrize("token", ["", "a.b", "a.b.c.d", "e30.e30.*", "bm90IGpzb24.e30.",
+                                   "W10.e30."])
+def test_a_token_that_is_no_compact_jws_is_refused(rp, op, token):
+    begin(rp, op)  # discovery done
+    with pytest.raises(AuthenticationFailed) as raised:
+        rp.verify_id_token(token, "nonce")
+    assert raised.value.kind == "id_token_not_jws"
