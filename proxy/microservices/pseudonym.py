@@ -30,7 +30,13 @@ from satosa.micro_services.base import ResponseMicroService
 from proxy.errors import SamlResponseRejected
 from proxy.microservices.siecle_match import STRICT
 from proxy.stores.database import database_engine
-from proxy.stores.pseudonyms import SubjectRecords, identifier_subjects, roster_subjects
+from proxy.stores.pseudonyms import (
+    Found,
+    SubjectRecords,
+    find_in_both,
+    identifier_subjects,
+    roster_subjects,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -47,9 +53,9 @@ class GarPseudonym(ResponseMicroService):  # type: ignore[misc]  # satosa: untyp
     def __init__(self, config: Mapping[str, Any], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._keys: list[tuple[str, str]] = [(k["version"], k["secret"]) for k in config["keys"]]
-        engine = database_engine(config["database_url"], config.get("database_pool"))
-        self._by_identifier = SubjectRecords(engine, identifier_subjects)
-        self._by_ine = SubjectRecords(engine, roster_subjects)
+        self._engine = database_engine(config["database_url"], config.get("database_pool"))
+        self._by_identifier = SubjectRecords(self._engine, identifier_subjects)
+        self._by_ine = SubjectRecords(self._engine, roster_subjects)
 
     def process(self, context: Context, data: InternalData) -> Any:
         ido = _single_ido(data.attributes.pop("ido", None))
@@ -62,14 +68,15 @@ class GarPseudonym(ResponseMicroService):  # type: ignore[misc]  # satosa: untyp
         """The subject of the user with this IDO (and this INE, when the roster is sure)."""
         by_ido = self._lookups("gar-ido", ido)
         by_ine = self._lookups("siecle-ine", sure_ine) if sure_ine else {}
-        subject = self._resolve(self._by_identifier, by_ido)
+        ido_found, ine_found = find_in_both(self._engine, by_ido, by_ine)  # one round trip
+        subject = self._resolve(self._by_identifier, by_ido, ido_found)
         if subject is None:
-            known = self._resolve(self._by_ine, by_ine) if by_ine else None
+            known = self._resolve(self._by_ine, by_ine, ine_found) if by_ine else None
             if known is not None:
                 logger.info("known pupil with a new GAR identifier: subject kept")
             subject = self._by_identifier.record(*self._current(by_ido),
                                                  known or secrets.token_hex(32))
-        if by_ine and self._by_ine.find(by_ine) is None:
+        if by_ine and ine_found is None:
             self._by_ine.record(*self._current(by_ine), subject)
         return subject
 
@@ -80,9 +87,9 @@ class GarPseudonym(ResponseMicroService):  # type: ignore[misc]  # satosa: untyp
     def _current(lookups: dict[str, str]) -> tuple[str, str]:
         return next(iter(lookups.items()))
 
-    def _resolve(self, records: SubjectRecords, lookups: dict[str, str]) -> str | None:
+    def _resolve(self, records: SubjectRecords, lookups: dict[str, str], found: Found | None
+                 ) -> str | None:
         """The recorded subject, moved to the newest secret version if found under an older one."""
-        found = records.find(lookups)
         if found is None:
             return None
         subject, version = found

@@ -35,24 +35,54 @@ roster_subjects = _lookup_table("proxy_roster_subjects")
 """INE lookups (recorded only for a sure roster match) → subject."""
 
 
+Found = tuple[str, str]
+"""``(subject, version)``: a recorded subject and the secret version of its lookup key."""
+
+
+def _recorded(table: sa.Table, keys: str) -> sa.Select[tuple[str, str, str]]:
+    """The rows of ``table`` whose lookup key is one of the ``keys`` parameter's, built once."""
+    return sa.select(sa.literal(table.name).label("table_name"), table.c.subject,
+                     table.c.key_version).where(
+        table.c.lookup_key.in_(sa.bindparam(keys, expanding=True)))
+
+
+_IN_BOTH = sa.union_all(_recorded(identifier_subjects, "identifier_keys"),
+                        _recorded(roster_subjects, "ine_keys"))
+
+
+def find_in_both(engine: sa.Engine, by_identifier: Mapping[str, str],
+                 by_ine: Mapping[str, str]) -> tuple[Found | None, Found | None]:
+    """The IDO's and the INE's recorded subjects, in one round trip (a login's usual case:
+    a returning pupil is found in both tables at once)."""
+    rows: dict[str, dict[str, str]] = {identifier_subjects.name: {}, roster_subjects.name: {}}
+    with engine.connect() as connection:
+        for row in connection.execute(_IN_BOTH, {"identifier_keys": list(by_identifier.values()),
+                                                 "ine_keys": list(by_ine.values())}):
+            rows[row.table_name][row.key_version] = row.subject
+    return (_newest(by_identifier, rows[identifier_subjects.name]),
+            _newest(by_ine, rows[roster_subjects.name]) if by_ine else None)
+
+
+def _newest(lookups: Mapping[str, str], found: Mapping[str, str]) -> Found | None:
+    for version in lookups:  # newest first
+        if version in found:
+            return found[version], version
+    return None
+
+
 class SubjectRecords:
     """Find, record and re-key lookups in one of the two tables."""
 
     def __init__(self, engine: sa.Engine, table: sa.Table) -> None:
         self._engine = engine
         self._table = table
+        self._find = _recorded(table, "keys")
 
-    def find(self, lookups: Mapping[str, str]) -> tuple[str, str] | None:
+    def find(self, lookups: Mapping[str, str]) -> Found | None:
         """``(subject, version)`` for the newest version whose lookup key is recorded."""
-        table = self._table
-        query = sa.select(table.c.subject, table.c.key_version).where(
-            table.c.lookup_key.in_(list(lookups.values())))
         with self._engine.connect() as connection:
-            found = {row.key_version: row.subject for row in connection.execute(query)}
-        for version in lookups:  # newest first
-            if version in found:
-                return found[version], version
-        return None
+            rows = connection.execute(self._find, {"keys": list(lookups.values())})
+            return _newest(lookups, {row.key_version: row.subject for row in rows})
 
     def record(self, version: str, lookup_key: str, subject: str) -> str:
         """Record ``lookup_key → subject``; if another worker won the race, return its subject."""

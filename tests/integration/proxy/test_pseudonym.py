@@ -112,3 +112,17 @@ def test_missing_or_ambiguous_ido_is_refused(proxy_database_url, values):
     service = worker(proxy_database_url)
     with pytest.raises(SamlResponseRejected):
         service.process(Context(), InternalData(attributes={"ido": values}))
+
+
+def test_a_returning_pupil_known_by_ido_and_ine_costs_one_statement(proxy_database_url):
+    service = worker(proxy_database_url)
+    first = login(service, IDO, ine=INE).subject_id  # records both lookups
+    statements: list[str] = []
+    sa.event.listen(service._engine, "before_cursor_execute",
+                    lambda _c, _cur, statement, *_a: statements.append(statement))
+
+    again = login(service, IDO, ine=INE).subject_id
+
+    assert again == first
+    assert len(statements) == 1  # both tables in one round trip
+    assert "UNION ALL" in statements[0]
