@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Session
 
@@ -27,6 +27,11 @@ from pix_core.accounts.domain.users import (
     normalize_email,
 )
 from pix_core.shared.adapters.sql.dates import maybe_utc
+
+# Every GAR login looks its method up: the statement is built once
+_METHOD_BY_IDENTIFIER = select(AuthenticationMethodRow).where(
+    AuthenticationMethodRow.identity_provider == bindparam("provider"),
+    AuthenticationMethodRow.external_identifier == bindparam("external_identifier"))
 
 
 class SqlUserRepository:
@@ -73,12 +78,9 @@ class SqlAuthenticationMethodRepository:
     def find(
         self, provider: IdentityProvider, external_identifier: str
     ) -> AuthenticationMethod | None:
-        row = self._session.scalars(
-            select(AuthenticationMethodRow).where(
-                AuthenticationMethodRow.identity_provider == provider.value,
-                AuthenticationMethodRow.external_identifier == external_identifier,
-            )
-        ).one_or_none()
+        row = self._session.scalars(_METHOD_BY_IDENTIFIER, {
+            "provider": provider.value, "external_identifier": external_identifier,
+        }).one_or_none()
         return None if row is None else _method(row)
 
     def find_pix_by_email(self, email: str) -> AuthenticationMethod | None:

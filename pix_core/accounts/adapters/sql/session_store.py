@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, Table, delete, insert, select, update
+from sqlalchemy import Engine, Table, bindparam, delete, insert, select, update
 
 from kernel.sql.base import as_utc
 from pix_core.accounts.adapters.sql.tables import SessionRow
@@ -16,6 +16,21 @@ _SESSIONS: Table = SessionRow.__table__  # type: ignore[assignment]
 PURGE_EVERY = timedelta(minutes=5)
 """How often a process deletes expired sessions (at a session's creation); ``load`` refuses
 an expired one anyway, so the purge only keeps the table small."""
+
+
+# Built once: a login runs these four or five times, and building a statement (then its
+# cache key) cost about as much as sending it.
+_NEW = insert(_SESSIONS).values(
+    id_hash=bindparam("new_hash"), user_id=bindparam("user_id"), data=bindparam("data"),
+    created_at=bindparam("created_at"), expires_at=bindparam("expires_at"))
+_REPLACING = _NEW.add_cte(
+    delete(_SESSIONS).where(_SESSIONS.c.id_hash == bindparam("old_hash")).cte("old_session"))
+_ONE = _SESSIONS.c.id_hash == bindparam("session_hash")
+_LOAD = select(_SESSIONS.c.data, _SESSIONS.c.expires_at).where(_ONE)
+_SAVE = update(_SESSIONS).where(_ONE).values(data=bindparam("data"),
+                                             user_id=bindparam("user_id"))
+_DELETE = delete(_SESSIONS).where(_ONE)
+_PURGE = delete(_SESSIONS).where(_SESSIONS.c.expires_at < bindparam("now"))
 
 
 def _hash(session_id: str) -> str:
@@ -44,39 +59,37 @@ class SqlSessionStore:
         in, which replaces the visitor's session (no fixation), costs one round trip.
         """
         session_id = secrets.token_urlsafe(32)
-        new_row = insert(_SESSIONS).values(
-            id_hash=_hash(session_id), user_id=data.get("user_id"), data=data,
-            created_at=now, expires_at=now + self.lifetime)
+        row = {"new_hash": _hash(session_id), "user_id": data.get("user_id"), "data": data,
+               "created_at": now, "expires_at": now + self.lifetime}
         with self._engine.connect() as db:
             if self._next_purge is None or now >= self._next_purge:
                 self._next_purge = now + PURGE_EVERY
-                db.execute(delete(_SESSIONS).where(_SESSIONS.c.expires_at < now))
-            if old_session_id is not None:
-                old_row = delete(_SESSIONS).where(_SESSIONS.c.id_hash == _hash(old_session_id))
-                if db.dialect.name == "postgresql":
-                    new_row = new_row.add_cte(old_row.cte("old_session"))
-                else:
-                    db.execute(old_row)  # SQLite has no DELETE inside WITH
-            db.execute(new_row)
+                db.execute(_PURGE, {"now": now})
+            if old_session_id is None:
+                db.execute(_NEW, row)
+            elif db.dialect.name == "postgresql":
+                db.execute(_REPLACING, {**row, "old_hash": _hash(old_session_id)})
+            else:  # SQLite has no DELETE inside WITH
+                db.execute(_DELETE, {"session_hash": _hash(old_session_id)})
+                db.execute(_NEW, row)
         return session_id
 
     def load(self, session_id: str, now: datetime) -> dict[str, Any] | None:
         id_hash = _hash(session_id)
         with self._engine.connect() as db:
-            row = db.execute(select(_SESSIONS.c.data, _SESSIONS.c.expires_at)
-                             .where(_SESSIONS.c.id_hash == id_hash)).first()
+            row = db.execute(_LOAD, {"session_hash": id_hash}).first()
             if row is None:
                 return None
             if as_utc(row.expires_at) <= now:
-                db.execute(delete(_SESSIONS).where(_SESSIONS.c.id_hash == id_hash))
+                db.execute(_DELETE, {"session_hash": id_hash})
                 return None
             return dict(row.data)
 
     def save(self, session_id: str, data: dict[str, Any]) -> None:
         with self._engine.connect() as db:
-            db.execute(update(_SESSIONS).where(_SESSIONS.c.id_hash == _hash(session_id))
-                       .values(data=data, user_id=data.get("user_id")))
+            db.execute(_SAVE, {"session_hash": _hash(session_id), "data": data,
+                               "user_id": data.get("user_id")})
 
     def delete(self, session_id: str) -> None:
         with self._engine.connect() as db:
-            db.execute(delete(_SESSIONS).where(_SESSIONS.c.id_hash == _hash(session_id)))
+            db.execute(_DELETE, {"session_hash": _hash(session_id)})

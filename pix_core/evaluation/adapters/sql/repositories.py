@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -20,6 +20,14 @@ from pix_core.evaluation.domain.assessments import (
     KnowledgeStatus,
 )
 from pix_core.evaluation.domain.errors import AnswerAlreadyGiven
+
+# The profile page's two queries, built once (building one cost about as much as running it)
+_ASSESSMENTS_OF_USER = (select(AssessmentRow)
+                        .where(AssessmentRow.user_id == bindparam("user_id"))
+                        .order_by(AssessmentRow.id))
+_KNOWLEDGE_OF_USER = (select(KnowledgeElementRow)
+                      .where(KnowledgeElementRow.user_id == bindparam("user_id"))
+                      .order_by(KnowledgeElementRow.id))
 
 
 class SqlAssessmentRepository:
@@ -43,11 +51,7 @@ class SqlAssessmentRepository:
         self._session.flush()
 
     def list_for_user(self, user_id: int) -> list[Assessment]:
-        rows = self._session.scalars(
-            select(AssessmentRow).where(AssessmentRow.user_id == user_id).order_by(
-                AssessmentRow.id
-            )
-        )
+        rows = self._session.scalars(_ASSESSMENTS_OF_USER, {"user_id": user_id})
         return [_assessment(row) for row in rows]
 
 
@@ -107,11 +111,7 @@ class SqlKnowledgeElementRepository:
         self._session.flush()
 
     def list_for_user(self, user_id: int) -> list[KnowledgeElement]:
-        rows = self._session.scalars(
-            select(KnowledgeElementRow)
-            .where(KnowledgeElementRow.user_id == user_id)
-            .order_by(KnowledgeElementRow.id)
-        )
+        rows = self._session.scalars(_KNOWLEDGE_OF_USER, {"user_id": user_id})
         return [
             KnowledgeElement(
                 r.user_id, r.assessment_id, r.skill_id, KnowledgeStatus(r.status),
