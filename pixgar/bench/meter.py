@@ -19,7 +19,9 @@ import redis
 
 from pixgar.bench import processes
 from pixgar.bench.stacks import Side
+from proxy.observability.audit import AuditSettings
 
+AUDIT_STREAM = AuditSettings().stream  # the servers run with the default name
 RANDOM_PART = re.compile(r"^(?=.*\d)[A-Za-z0-9_\-.=+/{}]{12,}$")  # ids, codes, tokens, hashes
 OWN_COMMANDS = ("info",)
 
@@ -80,18 +82,20 @@ class Meter:
                 for server in self.sides[side].servers}
 
     def memory(self, side: str) -> dict[str, Any]:
-        """Now: the proxy's resident memory, Redis's ``used_memory``, the side's key count."""
+        """Now: the proxy's resident memory, Redis's ``used_memory``, the side's key count,
+        and the audit stream's memory (it grows by design up to its ``MAXLEN``)."""
         servers = self.sides[side]
         client = redis_for(servers.redis_url)
         try:
             keys = int(client.dbsize())
+            stream = client.memory_usage(AUDIT_STREAM) or 0
         finally:
             client.close()
         used: dict[str, Any] = self.redis.info("memory")
         return {"proxy_rss_mb": round(processes.tree_memory_mib(servers.proxy.pid), 1)
                 if servers.proxy else None,
                 "redis_used_memory_mb": round(int(used["used_memory"]) / 2**20, 2),
-                "keys": keys}
+                "keys": keys, "audit_stream_mb": round(int(stream) / 2**20, 2)}
 
 
 def redis_for(url: str) -> redis.Redis:

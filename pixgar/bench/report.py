@@ -130,7 +130,9 @@ def memory_line(sample: dict[str, Any]) -> str:
     for side in ("ours", "stock"):
         if side in sample:
             point = sample[side]
-            parts.append(f"{side}: proxy RSS {point['proxy_rss_mb']} MB, keys {point['keys']}")
+            parts.append(f"{side}: proxy RSS {point['proxy_rss_mb']} MB, keys {point['keys']}"
+                         + (f", audit stream {point['audit_stream_mb']} MB"
+                            if point.get("audit_stream_mb") else ""))
     parts.append(f"Redis used_memory {sample['redis_used_memory_mb']} MB")
     return " | ".join(parts)
 

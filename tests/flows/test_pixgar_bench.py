@@ -51,6 +51,20 @@ def test_a_quick_bench_logs_pupils_in_on_both_sides_and_ends_with_its_json_line(
     assert "never expiring" in output
 
 
+def test_a_long_run_samples_memory_with_the_audit_stream_apart():
+    run = subprocess.run(
+        [sys.executable, "-m", "pixgar.cli", "bench", "--long", "--logins", "8",
+         "--sample-every", "4", "--concurrency", "2", "--pupils", "2", "--workers", "1",
+         "--threads", "2", "--no-baseline"],
+        capture_output=True, text=True, timeout=240)
+
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
+    samples = [line for line in run.stdout.splitlines() if line.startswith("after ")]
+    assert len(samples) >= 2  # before the timed logins and at their end
+    assert all(re.search(r"ours: proxy RSS [\d.]+ MB, keys \d+", line) for line in samples)
+    assert re.search(r"audit stream [\d.]+ MB", samples[-1])  # 8 events + the warm-up's
+
+
 def test_a_bench_stopped_by_sigterm_stops_its_servers_on_the_way_out(tmp_path):
     lines = []
     with subprocess.Popen(

@@ -148,3 +148,13 @@ def test_a_memory_sample_is_one_readable_line():
     assert line.count("\n") == 0
     assert "keys 42 " in line + " "
     assert "3.5 MB" in line
+
+
+def test_a_memory_sample_shows_the_audit_stream_apart():
+    """The stream grows by design up to its MAXLEN: shown apart, the rest can be seen flat."""
+    line = memory_line({"logins": 1000, "redis_used_memory_mb": 20.0,
+                        "ours": {"proxy_rss_mb": 200.0, "keys": 42, "audit_stream_mb": 14.1},
+                        "stock": {"proxy_rss_mb": 300.0, "keys": 4242, "audit_stream_mb": 0}})
+
+    assert "ours: proxy RSS 200.0 MB, keys 42, audit stream 14.1 MB" in line
+    assert "stock: proxy RSS 300.0 MB, keys 4242 |" in line
