@@ -83,6 +83,12 @@ class SideFigures:
     def cpu_ms_per_login(self, component: str) -> float | None:
         return per_login_ms(self.cpu_seconds.get(component), self.succeeded)
 
+    def all_cpu_ms_per_login(self, without: tuple[str, ...] = ()) -> float | None:
+        """What one login costs the machine's cores: every component read (servers,
+        stores, driver), less ``without``; None when one of them could not be read."""
+        shares = [self.cpu_ms_per_login(c) for c in COMPONENTS if c not in without]
+        return None if any(v is None for v in shares) else round(sum(shares), 2)  # type: ignore[arg-type]
+
     def machine_busy(self) -> dict[str, float | None]:
         """Shares of the machine's CPU (%) while this side was metered: all busy, this
         side's processes (servers, stores, driver), the rest (other programs)."""

@@ -95,6 +95,20 @@ def test_the_json_line_is_one_line_with_every_required_figure():
     assert document["tls"] is True
 
 
+def test_the_ceiling_is_what_the_rest_of_a_login_allows_were_our_proxy_free():
+    ours, stock = side("ours", 100, 10.0, 2.0), side("stock", 20, 10.0, 4.0)
+    for figures in (ours, stock):
+        figures.cpu_seconds["database"] = 0.0  # side() left it unreadable
+
+    document = headline([{"ours": ours, "stock": stock}], {})
+
+    # ours: proxy 20 + pix 5 + redis 1 + database 0 + driver 2 ms; stock: 200 + 25 + 5 + 0 + 10
+    assert document["all_cpu_ms_per_login"] == 28.0
+    assert document["baseline_all_cpu_ms_per_login"] == 240.0
+    assert document["ratio_ceiling_proxy_free"] == 30.0  # 240 / (28 - 20)
+    assert "were our proxy free" in level_table({"ours": ours, "stock": stock})
+
+
 def test_the_headline_is_the_highest_concurrency_level():
     low = {"ours": side("ours", 10, 10.0, 1.0), "stock": side("stock", 5, 10.0, 1.0)}
     high = {"ours": side("ours", 40, 10.0, 1.0), "stock": side("stock", 8, 10.0, 1.0)}
