@@ -125,10 +125,20 @@ class AccountPages:
         try:
             user_id = self._gar_account(request, PendingLogin.from_dict(entry))
         except Exception:
-            self.kit.sessions.save(session_id, data)  # a state is good for one try
+            self._consume_state(session_id, data)
             raise
         response = redirect(entry.get("next") or PROFILE_PATH, code=303)
         return self.kit.log_in(response, session_id, user_id)  # the state goes with the session
+
+    def _consume_state(self, session_id: str, data: dict[str, Any]) -> None:
+        """A failed login's state is good for no second try. If the database cannot store
+        that (it may be why the login failed), the visitor still gets the page of the
+        login's own error, and the state expires with the session."""
+        try:
+            self.kit.sessions.save(session_id, data)
+        except Exception as error:
+            log.warning("a failed login's state could not be consumed: %s",
+                        type(error).__name__)
 
     def _gar_account(self, request: Request, pending: PendingLogin) -> int:
         identity = self.rp.complete(request.args.to_dict(), pending)

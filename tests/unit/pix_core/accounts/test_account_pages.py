@@ -146,6 +146,20 @@ def test_a_state_is_good_for_one_try_only(world):
     assert world.uow.users.rows == {}
 
 
+def test_a_failed_login_shows_its_own_error_even_when_its_state_cannot_be_consumed(
+        world, caplog):
+    state = world.start_login()
+
+    def database_down(*_args):
+        raise OSError("database down")
+
+    world.sessions.save = database_down
+    response = world.get(f"/connexion/oidc/callback?state={state}&code=bad")
+
+    assert response.status_code == 401  # the login's refusal, not the session store's error
+    assert "could not be consumed: OSError" in caplog.text
+
+
 def test_a_login_replaces_the_visitor_session_with_its_pending_states(world):
     state = world.start_login()
     before = set(world.sessions.rows)
