@@ -87,7 +87,8 @@ class SideFigures:
         """What one login costs the machine's cores: every component read (servers,
         stores, driver), less ``without``; None when one of them could not be read."""
         shares = [self.cpu_ms_per_login(c) for c in COMPONENTS if c not in without]
-        return None if any(v is None for v in shares) else round(sum(shares), 2)  # type: ignore[arg-type]
+        known = [share for share in shares if share is not None]
+        return round(sum(known), 2) if len(known) == len(shares) else None
 
     def machine_busy(self) -> dict[str, float | None]:
         """Shares of the machine's CPU (%) while this side was metered: all busy, this

@@ -40,7 +40,7 @@ Found = tuple[str, str]
 
 
 def _recorded(table: sa.Table, keys: str) -> sa.Select[tuple[str, str, str]]:
-    """The rows of ``table`` whose lookup key is one of the ``keys`` parameter's, built once."""
+    """The rows of ``table`` whose lookup key is one of the ``keys`` parameter's."""
     return sa.select(sa.literal(table.name).label("table_name"), table.c.subject,
                      table.c.key_version).where(
         table.c.lookup_key.in_(sa.bindparam(keys, expanding=True)))
@@ -71,18 +71,11 @@ def _newest(lookups: Mapping[str, str], found: Mapping[str, str]) -> Found | Non
 
 
 class SubjectRecords:
-    """Find, record and re-key lookups in one of the two tables."""
+    """Record and re-key lookups in one of the two tables (finding them: ``find_in_both``)."""
 
     def __init__(self, engine: sa.Engine, table: sa.Table) -> None:
         self._engine = engine
         self._table = table
-        self._find = _recorded(table, "keys")
-
-    def find(self, lookups: Mapping[str, str]) -> Found | None:
-        """``(subject, version)`` for the newest version whose lookup key is recorded."""
-        with self._engine.connect() as connection:
-            rows = connection.execute(self._find, {"keys": list(lookups.values())})
-            return _newest(lookups, {row.key_version: row.subject for row in rows})
 
     def record(self, version: str, lookup_key: str, subject: str) -> str:
         """Record ``lookup_key → subject``; if another worker won the race, return its subject."""
