@@ -80,20 +80,3 @@ class RequestIdMiddleware:
             return self.app(environ, start)
         finally:
             _request_id.reset(token)
-
-
-def propagate_request_id(session):
-    """Make ``session`` (a ``requests.Session``) send the current request id on every call."""
-    if getattr(session, "_pixgar_request_id", False):
-        return session
-    original = session.request
-
-    def request(method, url, *args, headers=None, **kwargs):
-        request_id = current_request_id()
-        if request_id:
-            headers = {**(headers or {}), HEADER: request_id}
-        return original(method, url, *args, headers=headers, **kwargs)
-
-    session.request = request
-    session._pixgar_request_id = True
-    return session

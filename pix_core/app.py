@@ -20,7 +20,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kernel.clock import Clock
 from kernel.metrics_endpoint import MetricsEndpoint
-from kernel.request_id import RequestIdMiddleware, propagate_request_id
+from kernel.request_id import RequestIdMiddleware
 from kernel.sql.engine import make_engine
 from pix_core.accounts.adapters.http import errors as accounts_errors
 from pix_core.accounts.adapters.http.gar_login import GarLogin
@@ -119,7 +119,7 @@ def create_app(
                 client_secret=settings.client_secret,
                 redirect_uri=settings.redirect_uri,
             ),
-            propagate_request_id(http_session or default_http_session(settings)),
+            http_session or default_http_session(settings),
         )
     content = default_content()  # checked here: invalid content stops the start-up
     importer = siecle_importer(roster_unit_of_work_factory(engine), read_roster_file, clock)

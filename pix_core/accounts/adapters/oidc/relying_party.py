@@ -36,7 +36,8 @@ from oic.oic.message import (
 )
 from oic.utils.keyio import KeyBundle
 
-from kernel.request_id import LOGIN_PARAMETER
+from kernel.request_id import HEADER as REQUEST_ID_HEADER
+from kernel.request_id import LOGIN_PARAMETER, current_request_id
 from kernel.secret import Secret
 from pix_core.accounts.adapters.oidc.claims import identity_from_claims
 from pix_core.accounts.adapters.oidc.port import LoginRedirect, PendingLogin
@@ -354,13 +355,26 @@ def _safe_label(value: str) -> str:
     return re.sub(r"[^a-z_]", "", value.lower())[:40] or "unknown"
 
 
-def _call(http: requests.Session, method: str, url: str, **kwargs: Any) -> requests.Response:
+def _call(http: requests.Session, method: str, url: str, *, headers: Mapping[str, str],
+          data: str | None = None) -> requests.Response:
+    """One back-channel exchange, sent straight through the session's transport adapter.
+
+    ``Session.request`` merges the environment's settings, cookies and hooks, and follows
+    redirects: the back-channel wants none of it (its settings are fixed at start, no
+    cookie, no redirect followed), and that layer cost as much CPU as the exchange itself
+    (docs/performance.md). The current request id goes along (the logs of one login).
+    """
+    request_id = current_request_id()
+    sent = {**http.headers, **headers, **({REQUEST_ID_HEADER: request_id} if request_id else {})}
+    prepared = requests.Request(method, url, headers=sent, data=data).prepare()
     try:
-        # verify= passed explicitly: requests lets REQUESTS_CA_BUNDLE override session.verify
-        return http.request(method, url, timeout=TIMEOUT, allow_redirects=False,
-                            verify=http.verify, **kwargs)
+        response = http.get_adapter(url).send(prepared, stream=False, timeout=TIMEOUT,
+                                              verify=http.verify, cert=http.cert,
+                                              proxies=http.proxies)
+        response.content  # noqa: B018  read whole: the connection goes back to the pool
     except requests.RequestException as err:
         raise IdentityProviderUnavailable("unreachable") from err
+    return response
 
 
 def _get(http: requests.Session, url: str) -> str:

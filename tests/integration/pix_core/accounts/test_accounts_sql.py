@@ -9,12 +9,14 @@ from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kernel.sql.base import as_utc
 from kernel.sql.engine import make_engine
 from pix_core.accounts.adapters.sql.repositories import (
     SqlAuthenticationMethodRepository,
     SqlUserRepository,
 )
 from pix_core.accounts.adapters.sql.session_store import PURGE_EVERY, SqlSessionStore
+from pix_core.accounts.adapters.sql.tables import AuthenticationMethodRow
 from pix_core.accounts.domain.users import (
     AuthenticationMethod,
     GarIdentity,
@@ -89,6 +91,24 @@ def test_users_and_gar_methods_round_trip(engine):
         method = SqlAuthenticationMethodRepository(session).find(IdentityProvider.GAR, "sub-1")
         assert method.school == SchoolContext()
         assert method.last_logged_at == NOW + timedelta(days=1)
+
+
+def test_an_updated_method_reads_back_updated_in_the_same_unit_of_work(engine):
+    """The update is a Core statement: the session's own copy of the row must not stay stale."""
+    with Session(engine) as session:
+        user = SqlUserRepository(session).add(User.new("Flora", "Dupont", NOW))
+        methods = SqlAuthenticationMethodRepository(session)
+        method = methods.add(AuthenticationMethod.for_gar(user.id, "sub-2", SCHOOL, NOW))
+        session.commit()
+        held = session.get(AuthenticationMethodRow, method.id)  # the ORM's copy, kept alive
+        later = NOW + timedelta(days=2)
+        methods.update(methods.list_for_user(user.id)[0].logged_in(SchoolContext(), later))
+        [again] = methods.list_for_user(user.id)
+        assert again.id == method.id
+        assert again.last_logged_at == later
+        assert again.school == SchoolContext()
+        assert held.last_logged_at is not None
+        assert as_utc(held.last_logged_at) == later
 
 
 def test_a_gar_sub_belongs_to_one_account_only(engine):
