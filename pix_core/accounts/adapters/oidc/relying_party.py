@@ -35,6 +35,7 @@ from oic.oic.message import (
     ProviderConfigurationResponse,
 )
 from oic.utils.keyio import KeyBundle
+from requests.hooks import dispatch_hook
 
 from kernel.request_id import HEADER as REQUEST_ID_HEADER
 from kernel.request_id import LOGIN_PARAMETER, current_request_id
@@ -359,10 +360,11 @@ def _call(http: requests.Session, method: str, url: str, *, headers: Mapping[str
           data: str | None = None) -> requests.Response:
     """One back-channel exchange, sent straight through the session's transport adapter.
 
-    ``Session.request`` merges the environment's settings, cookies and hooks, and follows
+    ``Session.request`` merges the environment's settings and cookies, and follows
     redirects: the back-channel wants none of it (its settings are fixed at start, no
     cookie, no redirect followed), and that layer cost as much CPU as the exchange itself
-    (docs/performance.md). The current request id goes along (the logs of one login).
+    (docs/performance.md). The session's response hooks still see every answer; the
+    current request id goes along (the logs of one login).
     """
     request_id = current_request_id()
     sent = {**http.headers, **headers, **({REQUEST_ID_HEADER: request_id} if request_id else {})}
@@ -374,7 +376,7 @@ def _call(http: requests.Session, method: str, url: str, *, headers: Mapping[str
         response.content  # noqa: B018  read whole: the connection goes back to the pool
     except requests.RequestException as err:
         raise IdentityProviderUnavailable("unreachable") from err
-    return response
+    return cast(requests.Response, dispatch_hook("response", http.hooks, response))
 
 
 def _get(http: requests.Session, url: str) -> str:
