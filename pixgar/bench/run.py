@@ -280,7 +280,7 @@ def postgres_server(url: str | None) -> Iterator[tuple[str, int | None, str]]:
     cluster = PostgresCluster().start()
     try:
         yield cluster.url, cluster.pid, ("PostgreSQL: a cluster of the bench's own (fsync "
-                                         "and synchronous_commit off)")
+                                         "and full_page_writes off)")
     finally:
         cluster.close()
 
