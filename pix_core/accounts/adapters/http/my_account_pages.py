@@ -60,10 +60,7 @@ class MyAccountPages:
         self.templates = Templates(__package__)
 
     def on_my_account(self, request: Request) -> Response:
-        session_id, data = self.kit.session(request)
-        user_id = user_id_of(data)
-        if user_id is None:
-            return redirect("/connexion", code=303)
+        session_id, data, user_id = self.kit.signed_in(request, otherwise="/connexion")
         with self.unit_of_work() as uow:
             user = uow.users.get(user_id)
             methods = uow.methods.list_for_user(user_id)
@@ -112,10 +109,7 @@ class MyAccountPages:
                             "Page de connexion")
 
     def on_change_password(self, request: Request) -> Response:
-        session_id, data = self.kit.session(request)
-        user_id = user_id_of(data)
-        if user_id is None:
-            return redirect("/connexion", code=303)
+        session_id, data, user_id = self.kit.signed_in(request, otherwise="/connexion")
         forced = bool(data.get(MUST_CHANGE_PASSWORD))
         if request.method == "GET":
             return no_store(self.templates.render("change_password.html", forced=forced,
@@ -134,10 +128,7 @@ class MyAccountPages:
         return redirect(PROFILE_PATH if forced else ACCOUNT_PATH, code=303)
 
     def on_link_gar_account(self, request: Request) -> Response:
-        session_id, data = self.kit.session(request)
-        user_id = user_id_of(data)
-        if user_id is None:
-            return redirect("/connexion", code=303)
+        session_id, data, user_id = self.kit.signed_in(request, otherwise="/connexion")
         self.kit.check_csrf(request, session_id, data)
         login = request.form.get("login", "")
         self.kit.limiter.hit(ACCOUNT_CHANGE_PER_USER, str(user_id))
@@ -155,10 +146,7 @@ class MyAccountPages:
 
     def on_my_data(self, request: Request) -> Response:
         """The GDPR download: everything stored about the account, as JSON."""
-        _, data = self.kit.session(request)
-        user_id = user_id_of(data)
-        if user_id is None:
-            return redirect("/connexion", code=303)
+        _, data, user_id = self.kit.signed_in(request, otherwise="/connexion")
         with self.unit_of_work() as uow:
             exported = uow.export_personal_data(user_id) if self.can_export else None
         if exported is None:

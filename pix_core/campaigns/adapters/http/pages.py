@@ -71,10 +71,7 @@ class CampaignPages:
     # --- Pix Orga -----------------------------------------------------------------------
 
     def on_orga_campaigns(self, request: Request, uai: str) -> Response:
-        session_id, data = self.kit.session(request)
-        user_id = user_id_of(data)
-        if user_id is None:
-            return redirect(ORGA_LOGIN, code=303)
+        session_id, data, user_id = self.kit.signed_in(request, otherwise=ORGA_LOGIN)
         problem = None
         with self.unit_of_work() as uow:
             if request.method == "POST":
@@ -121,10 +118,7 @@ class CampaignPages:
         return no_store(response)
 
     def on_orga_campaign_archive(self, request: Request, uai: str, code: str) -> Response:
-        session_id, data = self.kit.session(request)
-        user_id = user_id_of(data)
-        if user_id is None:
-            return redirect(ORGA_LOGIN, code=303)
+        session_id, data, user_id = self.kit.signed_in(request, otherwise=ORGA_LOGIN)
         self.kit.check_csrf(request, session_id, data)
         with self.unit_of_work() as uow:
             campaign = archive_campaign(user_id, uai, code, organizations=uow.organizations,
@@ -137,10 +131,7 @@ class CampaignPages:
     # --- pupils -------------------------------------------------------------------------
 
     def on_parcours(self, request: Request) -> Response:
-        session_id, data = self.kit.session(request)
-        user_id = user_id_of(data)
-        if user_id is None:
-            return self.kit.start_login(request, PARCOURS)
+        session_id, data, user_id = self.kit.signed_in(request, login_then=PARCOURS)
         problem = None
         if request.method == "POST":
             self.kit.check_csrf(request, session_id, data)
@@ -189,11 +180,8 @@ class CampaignPages:
             statuses=ParticipationStatus, logged_in=True, data=data))
 
     def on_campaign_share(self, request: Request, code: str) -> Response:
-        session_id, data = self.kit.session(request)
-        user_id = user_id_of(data)
         code = normalize_code(code)
-        if user_id is None:
-            return self.kit.start_login(request, f"/campagnes/{code}")
+        session_id, data, user_id = self.kit.signed_in(request, login_then=f"/campagnes/{code}")
         self.kit.check_csrf(request, session_id, data)
         with self.unit_of_work() as uow:
             share_campaign_results(user_id, code, campaigns=uow.campaigns,

@@ -74,10 +74,7 @@ class CandidatePages:
     certificate_pdf: Callable[[PublishedCertificate], Response]
 
     def on_certification(self, request: Request) -> Response:
-        session_id, data = self.kit.session(request)
-        user_id = user_id_of(data)
-        if user_id is None:
-            return self.kit.start_login(request, CERTIFICATION)
+        session_id, data, user_id = self.kit.signed_in(request, login_then=CERTIFICATION)
         if request.method == "POST":
             self.kit.check_csrf(request, session_id, data)
             self.kit.limiter.hit(ACCESS_CODE_PER_USER, str(user_id))
@@ -91,10 +88,7 @@ class CandidatePages:
             "certification.html", mine=mine, logged_in=True, data=data))
 
     def on_certification_candidate(self, request: Request, candidate_id: int) -> Response:
-        _, data = self.kit.session(request)
-        user_id = user_id_of(data)
-        if user_id is None:
-            return self.kit.start_login(request, candidate_path(candidate_id))
+        _, data, user_id = self.kit.signed_in(request, login_then=candidate_path(candidate_id))
         with self.unit_of_work() as uow:
             candidate, session = find_my_candidate(
                 user_id, candidate_id, candidates=uow.certification_candidates,
@@ -109,10 +103,8 @@ class CandidatePages:
         return no_store(response)
 
     def on_certification_start(self, request: Request, candidate_id: int) -> Response:
-        session_id, data = self.kit.session(request)
-        user_id = user_id_of(data)
-        if user_id is None:
-            return self.kit.start_login(request, candidate_path(candidate_id))
+        session_id, data, user_id = self.kit.signed_in(
+            request, login_then=candidate_path(candidate_id))
         self.kit.check_csrf(request, session_id, data)
         with self.unit_of_work() as uow:
             start_certification_test(
@@ -125,11 +117,8 @@ class CandidatePages:
         return redirect(f"{candidate_path(candidate_id)}/epreuve", code=303)
 
     def on_certification_test(self, request: Request, candidate_id: int) -> Response:
-        session_id, data = self.kit.session(request)
-        user_id = user_id_of(data)
         here = f"{candidate_path(candidate_id)}/epreuve"
-        if user_id is None:
-            return self.kit.start_login(request, here)
+        session_id, data, user_id = self.kit.signed_in(request, login_then=here)
         if request.method == "POST":
             self.kit.check_csrf(request, session_id, data)
             with self.unit_of_work() as uow:
@@ -166,10 +155,8 @@ class CandidatePages:
                 sessions=uow.certification_sessions, certificates=uow.certificates)
 
     def on_certification_certificate(self, request: Request, candidate_id: int) -> Response:
-        _, data = self.kit.session(request)
-        user_id = user_id_of(data)
-        if user_id is None:
-            return self.kit.start_login(request, f"{candidate_path(candidate_id)}/certificat")
+        _, data, user_id = self.kit.signed_in(
+            request, login_then=f"{candidate_path(candidate_id)}/certificat")
         shown = self.my_certificate(user_id, candidate_id)
         return no_store(self.templates.render(
             "certificate.html", shown=shown, framework=self.content.framework,
@@ -178,10 +165,8 @@ class CandidatePages:
 
     def on_certification_certificate_pdf(self, request: Request, candidate_id: int
                                          ) -> Response:
-        _, data = self.kit.session(request)
-        user_id = user_id_of(data)
-        if user_id is None:
-            return self.kit.start_login(request, f"{candidate_path(candidate_id)}/certificat")
+        _, data, user_id = self.kit.signed_in(
+            request, login_then=f"{candidate_path(candidate_id)}/certificat")
         shown = self.my_certificate(user_id, candidate_id)
         return self.certificate_pdf(shown)
 

@@ -47,7 +47,7 @@ from pix_core.certification.usecases.show_certification_session import (
 )
 from pix_core.evaluation.domain.framework import LearningContent
 from pix_core.orga.usecases.authorize_member import authorize_member
-from pix_core.shared.adapters.http.kit import Templates, WebKit, no_store, user_id_of
+from pix_core.shared.adapters.http.kit import Templates, WebKit, no_store
 
 log = logging.getLogger(__name__)
 
@@ -87,10 +87,7 @@ class SchoolPages:
     certificate_pdf: Callable[[PublishedCertificate], Response]
 
     def on_orga_certification(self, request: Request, uai: str) -> Response:
-        session_id, data = self.kit.session(request)
-        user_id = user_id_of(data)
-        if user_id is None:
-            return redirect(ORGA_LOGIN, code=303)
+        session_id, data, user_id = self.kit.signed_in(request, otherwise=ORGA_LOGIN)
         with self.unit_of_work() as uow:
             if request.method == "POST":
                 self.kit.check_csrf(request, session_id, data)
@@ -111,10 +108,7 @@ class SchoolPages:
 
     def on_orga_certification_session(self, request: Request, uai: str,
                                       session_id: int) -> Response:
-        _, data = self.kit.session(request)
-        user_id = user_id_of(data)
-        if user_id is None:
-            return redirect(ORGA_LOGIN, code=303)
+        _, data, user_id = self.kit.signed_in(request, otherwise=ORGA_LOGIN)
         with self.unit_of_work() as uow:
             view = show_certification_session(
                 user_id, uai, session_id, organizations=uow.organizations,
@@ -178,10 +172,7 @@ class SchoolPages:
 
     def on_orga_certification_results(self, request: Request, uai: str,
                                       session_id: int) -> Response:
-        _, data = self.kit.session(request)
-        user_id = user_id_of(data)
-        if user_id is None:
-            return redirect(ORGA_LOGIN, code=303)
+        _, data, user_id = self.kit.signed_in(request, otherwise=ORGA_LOGIN)
         with self.unit_of_work() as uow:
             body = export_session_results(
                 user_id, uai, session_id, organizations=uow.organizations,
@@ -196,10 +187,7 @@ class SchoolPages:
 
     def on_orga_certification_certificate(self, request: Request, uai: str, session_id: int,
                                           candidate_id: int) -> Response:
-        _, data = self.kit.session(request)
-        user_id = user_id_of(data)
-        if user_id is None:
-            return redirect(ORGA_LOGIN, code=303)
+        _, data, user_id = self.kit.signed_in(request, otherwise=ORGA_LOGIN)
         with self.unit_of_work() as uow:
             shown = show_session_certificate(
                 user_id, uai, session_id, candidate_id, organizations=uow.organizations,
@@ -212,10 +200,7 @@ class SchoolPages:
 
     def on_orga_certification_certificate_pdf(self, request: Request, uai: str,
                                               session_id: int, candidate_id: int) -> Response:
-        _, data = self.kit.session(request)
-        user_id = user_id_of(data)
-        if user_id is None:
-            return redirect(ORGA_LOGIN, code=303)
+        _, data, user_id = self.kit.signed_in(request, otherwise=ORGA_LOGIN)
         with self.unit_of_work() as uow:
             shown = show_session_certificate(
                 user_id, uai, session_id, candidate_id, organizations=uow.organizations,
@@ -240,10 +225,7 @@ class SchoolPages:
     def _orga_action(self, request: Request, uai: str, session_id: int,
              action: Callable[[Any, int], object]) -> Response:
         """A POST of the session page: CSRF, the action, one commit, back to the page."""
-        session_id_cookie, data = self.kit.session(request)
-        user_id = user_id_of(data)
-        if user_id is None:
-            return redirect(ORGA_LOGIN, code=303)
+        session_id_cookie, data, user_id = self.kit.signed_in(request, otherwise=ORGA_LOGIN)
         self.kit.check_csrf(request, session_id_cookie, data)
         with self.unit_of_work() as uow:
             action(uow, user_id)

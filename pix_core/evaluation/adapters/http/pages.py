@@ -32,7 +32,7 @@ from pix_core.evaluation.usecases.start_competence_evaluation import (
     find_started_competence_evaluation,
     start_competence_evaluation,
 )
-from pix_core.shared.adapters.http.kit import Templates, WebKit, no_store, user_id_of
+from pix_core.shared.adapters.http.kit import Templates, WebKit, no_store
 
 MAX_ANSWER_LENGTH = 500
 
@@ -61,10 +61,7 @@ class EvaluationPages:
         self.templates = Templates(__package__)
 
     def on_profile(self, request: Request) -> Response:
-        session_id, data = self.kit.session(request)
-        user_id = user_id_of(data)
-        if user_id is None:
-            return redirect("/", code=303)
+        session_id, data, user_id = self.kit.signed_in(request, otherwise="/")
         with self.unit_of_work() as uow:
             try:
                 profile = show_profile(user_id, uow.users, self.content.framework,
@@ -77,10 +74,7 @@ class EvaluationPages:
             "profile.html", profile=profile, logged_in=True, data=data, cards=cards))
 
     def on_competence_evaluation(self, request: Request, code: str) -> Response:
-        session_id, data = self.kit.session(request)
-        user_id = user_id_of(data)
-        if user_id is None:
-            return redirect("/", code=303)
+        session_id, data, user_id = self.kit.signed_in(request, otherwise="/")
         if request.method == "POST":
             self.kit.check_csrf(request, session_id, data)
         try:
@@ -102,10 +96,7 @@ class EvaluationPages:
         return redirect(assessment_path(assessment.id), code=303)
 
     def on_assessment(self, request: Request, assessment_id: int) -> Response:
-        session_id, data = self.kit.session(request)
-        user_id = user_id_of(data)
-        if user_id is None:
-            return redirect("/", code=303)
+        session_id, data, user_id = self.kit.signed_in(request, otherwise="/")
         if request.method == "POST":
             return self._answer(request, session_id, data, user_id, assessment_id)
         with self.unit_of_work() as uow:
@@ -128,10 +119,7 @@ class EvaluationPages:
             title=current.title, logged_in=True, data=data))
 
     def on_assessment_result(self, request: Request, assessment_id: int) -> Response:
-        _, data = self.kit.session(request)
-        user_id = user_id_of(data)
-        if user_id is None:
-            return redirect("/", code=303)
+        _, data, user_id = self.kit.signed_in(request, otherwise="/")
         with self.unit_of_work() as uow:
             view = show_assessment_result(uow, self.content, assessment_id=assessment_id,
                                           user_id=user_id, max_open_level=self.max_open_level)

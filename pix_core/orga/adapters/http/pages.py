@@ -64,10 +64,7 @@ class OrgaPages:
         self.templates = Templates(__package__)
 
     def on_orga_home(self, request: Request) -> Response:
-        _, data = self.kit.session(request)
-        user_id = user_id_of(data)
-        if user_id is None:
-            return redirect(ORGA_LOGIN, code=303)
+        _, data, user_id = self.kit.signed_in(request, otherwise=ORGA_LOGIN)
         with self.unit_of_work() as uow:
             try:
                 mine = list_my_organizations(user_id, uow.methods, uow.memberships)
@@ -80,10 +77,7 @@ class OrgaPages:
             "orga_home.html", organizations=mine, logged_in=True, data=data))
 
     def on_orga_roster(self, request: Request, uai: str) -> Response:
-        _, data = self.kit.session(request)
-        user_id = user_id_of(data)
-        if user_id is None:
-            return redirect(ORGA_LOGIN, code=303)
+        _, data, user_id = self.kit.signed_in(request, otherwise=ORGA_LOGIN)
         with self.unit_of_work() as uow:
             roster = show_roster(user_id, uai, uow.organizations, uow.memberships, uow.learners)
         return no_store(self.templates.render(
@@ -96,10 +90,7 @@ class OrgaPages:
             request.close()  # the uploaded file's temporary storage
 
     def on_orga_members(self, request: Request, uai: str) -> Response:
-        session_id, data = self.kit.session(request)
-        user_id = user_id_of(data)
-        if user_id is None:
-            return redirect(ORGA_LOGIN, code=303)
+        session_id, data, user_id = self.kit.signed_in(request, otherwise=ORGA_LOGIN)
         sent, problem, status = None, None, 200
         with self.unit_of_work() as uow:
             if request.method == "POST":
@@ -158,10 +149,8 @@ class OrgaPages:
         return self.kit.log_in(redirect(ORGA_HOME, code=303), session_id, user_id)
 
     def on_reconcile(self, request: Request, uai: str) -> Response:
-        session_id, data = self.kit.session(request)
-        user_id = user_id_of(data)
-        if user_id is None:
-            return self.kit.start_login(request, request.full_path.rstrip("?"))
+        session_id, data, user_id = self.kit.signed_in(
+            request, login_then=request.full_path.rstrip("?"))
         answers, invalid = None, False
         if request.method == "POST":
             self.kit.check_csrf(request, session_id, data)
@@ -183,10 +172,7 @@ class OrgaPages:
             logged_in=True, data=data))
 
     def _orga_import(self, request: Request, uai: str) -> Response:
-        session_id, data = self.kit.session(request)
-        user_id = user_id_of(data)
-        if user_id is None:
-            return redirect(ORGA_LOGIN, code=303)
+        session_id, data, user_id = self.kit.signed_in(request, otherwise=ORGA_LOGIN)
         result, missing = None, False
         if request.method == "POST":
             request.max_content_length = MAX_UPLOAD_BYTES

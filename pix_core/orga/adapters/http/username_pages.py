@@ -9,10 +9,9 @@ from typing import Any
 
 from werkzeug import Request, Response
 from werkzeug.routing import Rule
-from werkzeug.utils import redirect
 
 from pix_core.orga.usecases.generate_usernames import generate_usernames
-from pix_core.shared.adapters.http.kit import Templates, WebKit, no_store, user_id_of
+from pix_core.shared.adapters.http.kit import Templates, WebKit, no_store
 
 log = logging.getLogger(__name__)
 
@@ -28,10 +27,7 @@ class UsernamePages:
         self.templates = Templates(__package__)
 
     def on_orga_usernames(self, request: Request, uai: str) -> Response:
-        session_id, data = self.kit.session(request)
-        user_id = user_id_of(data)
-        if user_id is None:
-            return redirect("/orga/connexion", code=303)
+        session_id, data, user_id = self.kit.signed_in(request, otherwise="/orga/connexion")
         self.kit.check_csrf(request, session_id, data)
         learner = request.form.get("eleve", "")
         division = request.form.get("classe") or None

@@ -3,6 +3,8 @@
 A context's pages receive one ``WebKit`` (built by ``create_app``) and their own use cases'
 dependencies; they never reach another context's pages. Sending an anonymous visitor to
 log in is ``kit.start_login(request, next_path)``: accounts provides it (the GAR login).
+A page for logged-in visitors opens with ``kit.signed_in(request, ...)``, which sends an
+anonymous one to log in (``LoginRequired``, answered by the dispatcher).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from jinja2 import ChoiceLoader, Environment, PackageLoader
 from werkzeug import Request, Response
@@ -31,6 +33,23 @@ BASE_TEMPLATES = "pix_core.shared.adapters.http"  # base.html, error.html
 
 LoginStarter = Callable[[Request, str], Response]
 """``(request, where to come back)`` → the redirect that starts a login."""
+
+
+class LoginRequired(Exception):  # noqa: N818  a redirect, not an error
+    """An anonymous visitor reached a page for logged-in ones: ``response`` sends them to
+    log in (``PixWeb.dispatch`` answers it as is)."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__("login required")
+        self.response = response
+
+
+class SignedIn(NamedTuple):
+    """A logged-in visitor's session id, session data and user id."""
+
+    session_id: str | None
+    data: dict[str, Any]
+    user_id: int
 
 
 @dataclass(frozen=True)
@@ -68,6 +87,18 @@ class WebKit:
     def session(self, request: Request) -> tuple[str | None, dict[str, Any]]:
         """The visitor's session id and data (``(None, {})`` without a valid cookie)."""
         return read_session(request, self.sessions, self.clock())
+
+    def signed_in(self, request: Request, *, otherwise: str | None = None,
+                  login_then: str | None = None) -> SignedIn:
+        """The logged-in visitor; an anonymous one raises ``LoginRequired``: a redirect to
+        ``otherwise`` (a login page), or a GAR login that comes back to ``login_then``."""
+        session_id, data = self.session(request)
+        user_id = user_id_of(data)
+        if user_id is not None:
+            return SignedIn(session_id, data, user_id)
+        if login_then is not None:
+            raise LoginRequired(self.start_login(request, login_then))
+        raise LoginRequired(redirect(otherwise or "/", code=303))
 
     def check_csrf(self, request: Request, session_id: str | None, data: dict[str, Any]) -> None:
         """Every POST form carries the session's token; ``CsrfRejected`` otherwise."""

@@ -25,7 +25,7 @@ from pix_core.shared.adapters.http.errors import (
     kind_of,
     new_reference,
 )
-from pix_core.shared.adapters.http.kit import BASE_TEMPLATES, Templates, WebKit
+from pix_core.shared.adapters.http.kit import BASE_TEMPLATES, LoginRequired, Templates, WebKit
 from pix_core.shared.adapters.http.security_headers import SECURITY_HEADERS
 
 log = logging.getLogger(__name__)
@@ -78,6 +78,8 @@ class PixWeb:
             rule, args = self.url_map.bind_to_environ(request.environ).match(return_rule=True)
             request.environ[ROUTE_KEY] = rule.rule  # the route, for /metrics (never the path)
             response = self.handlers[str(rule.endpoint)](request, **args)
+        except LoginRequired as required:
+            response = required.response
         except NotFound:
             response = self.error_page(request, NOT_FOUND, "not_found", quiet=True)
         except MethodNotAllowed:

@@ -4,7 +4,9 @@ no inline script or style."""
 import re
 
 import pytest
+from werkzeug import Response
 from werkzeug.routing import Rule
+from werkzeug.test import Client
 
 from pix_core.accounts.domain.errors import AuthenticationFailed
 from pix_core.app import URL_MAP, pix_web
@@ -15,6 +17,7 @@ from pix_core.shared.adapters.http.errors import (
     ErrorTable,
 )
 from pix_core.shared.adapters.http.kit import WebConfig
+from pix_core.shared.adapters.http.sessions import COOKIE_NAME
 from pix_core.shared.adapters.http.web import PixWeb
 from tests.unit.pix_core.accounts.fakes import (
     FakeRelyingParty,
@@ -93,3 +96,39 @@ def test_unexpected_errors_are_a_french_500(world, caplog):
     response = world.get("/connexion/gar")
     assert response.status_code == 500
     assert "Une erreur est survenue" in response.get_data(as_text=True)
+
+
+class _MembersOnly:
+    """Two pages for logged-in visitors: one sends anonymous ones to a login page, the
+    other starts a GAR login that comes back to it."""
+
+    rules = (Rule("/membres", endpoint="members"), Rule("/parcours-prive", endpoint="journey"))
+
+    def __init__(self, kit):
+        self.kit = kit
+
+    def on_members(self, request):
+        _, _, user_id = self.kit.signed_in(request, otherwise="/orga/connexion")
+        return Response(f"membre {user_id}")
+
+    def on_journey(self, request):
+        _, _, user_id = self.kit.signed_in(request, login_then="/parcours-prive")
+        return Response(f"parcours {user_id}")
+
+
+def test_a_page_for_logged_in_visitors_sends_an_anonymous_one_to_log_in(clock):
+    kit = web(clock).kit
+    client = Client(PixWeb(kit, [_MembersOnly(kit)]))
+
+    to_login = client.get("/membres")
+    assert to_login.status_code == 303
+    assert to_login.headers["Location"] == "/orga/connexion"
+    assert to_login.headers["Content-Security-Policy"]  # answered by dispatch, as any page
+    started = client.get("/parcours-prive")
+    assert started.status_code in (302, 303)
+    assert started.headers["Location"].startswith("https://localhost:8443")  # the GAR login
+
+    session_id = kit.sessions.create({"user_id": 7, "csrf": "x"}, clock())
+    client.set_cookie(COOKIE_NAME, session_id, domain="localhost")
+    assert client.get("/membres").get_data(as_text=True) == "membre 7"
+    assert client.get("/parcours-prive").get_data(as_text=True) == "parcours 7"
