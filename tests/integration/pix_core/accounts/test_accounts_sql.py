@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session
 from kernel.sql.base import as_utc
 from kernel.sql.engine import make_engine
 from pix_core.accounts.adapters.sql.repositories import (
+    _METHOD_COLUMNS,
     SqlAuthenticationMethodRepository,
     SqlUserRepository,
+    _method_columns,
 )
 from pix_core.accounts.adapters.sql.session_store import PURGE_EVERY, SqlSessionStore
 from pix_core.accounts.adapters.sql.tables import AuthenticationMethodRow
@@ -109,6 +111,8 @@ def test_an_updated_method_reads_back_updated_in_the_same_unit_of_work(engine):
         assert again.school == SchoolContext()
         assert held.last_logged_at is not None
         assert as_utc(held.last_logged_at) == later
+    # the prebuilt UPDATE sets every column the mapping stores (a key it lacked would be dropped)
+    assert set(_method_columns(again)) == set(_METHOD_COLUMNS)
 
 
 def test_a_gar_sub_belongs_to_one_account_only(engine):
