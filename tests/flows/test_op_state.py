@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import redis
 
+from pixgar.bench.meter import command_counts
 from tests.flows.test_gar_login import assert_profile_of, login
 from tests.support.oidc_client import OidcClient
 from tests.support.wsgi_transport import routed_session
@@ -13,8 +14,8 @@ STATE_COOKIE = "pixgar_proxy_state="  # config/proxy.yaml
 
 def scans(client: redis.Redis) -> int:
     """How many KEYS and SCAN commands the Redis server has run so far (every database)."""
-    stats = client.info("commandstats")
-    return sum(int(stats.get(f"cmdstat_{name}", {}).get("calls", 0)) for name in ("keys", "scan"))
+    counts = command_counts(client)
+    return counts["keys"] + counts["scan"]
 
 
 def test_a_whole_login_never_scans_redis(stack, browser):
@@ -61,10 +62,6 @@ def test_back_channel_answers_set_no_state_cookie(stack, browser):
         assert "Set-Cookie" not in answer.headers, name
 
 
-def calls(client: redis.Redis, command: str) -> int:
-    return int(client.info("commandstats").get(f"cmdstat_{command}", {}).get("calls", 0))
-
-
 def test_a_login_reads_back_nothing_it_just_wrote(stack, browser):
     """The audit reads the new code and claims from the ACS's step, not from Redis.
 
@@ -74,9 +71,10 @@ def test_a_login_reads_back_nothing_it_just_wrote(stack, browser):
     """
     client = redis.Redis.from_url(stack.env["REDIS_URL"])
     login(browser, "lea-lefevre")  # warm-up: the subject exists from now on
-    before = calls(client, "get")
+    before = command_counts(client)["get"]
 
     _, profile = login(browser, "lea-lefevre")
 
     assert_profile_of(profile, "lea-lefevre")
-    assert calls(client, "get") - before == 8  # 10 when the audit read the code and claims back
+    # 10 when the audit read the code and claims back
+    assert command_counts(client)["get"] - before == 8
